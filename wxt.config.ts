@@ -1,0 +1,42 @@
+import preact from '@preact/preset-vite';
+import { defineConfig } from 'wxt';
+
+/** Origins the content script runs on: X under both of its names, desktop and mobile. */
+export const X_MATCHES = [
+  'https://x.com/*',
+  'https://twitter.com/*',
+  'https://mobile.x.com/*',
+  'https://mobile.twitter.com/*',
+];
+
+/** The default wallet server (see shared/wallet-api.md); other origins are asked for at run time. */
+export const DEFAULT_WALLET_ORIGINS = ['http://127.0.0.1:8787/*', 'http://localhost:8787/*'];
+
+export default defineConfig({
+  modules: ['@wxt-dev/webextension-polyfill'],
+  imports: false,
+  vite: () => ({ plugins: [preact()] }),
+  manifest: ({ browser, manifestVersion }) => ({
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
+    permissions: ['storage', 'alarms', 'notifications'],
+    host_permissions: DEFAULT_WALLET_ORIGINS,
+    ...(manifestVersion === 3
+      ? { optional_host_permissions: ['https://*/*', 'http://*/*'] }
+      : { optional_permissions: ['https://*/*', 'http://*/*'] }),
+    // No web page and no other extension may message us.
+    externally_connectable: { ids: [] },
+    action: { default_title: '__MSG_extName__' },
+    ...(browser === 'firefox' && {
+      browser_specific_settings: {
+        gecko: {
+          id: 'tweetez-payez@tweetezpayez.example',
+          strict_min_version: '128.0',
+          data_collection_permissions: { required: ['personallyIdentifyingInfo', 'financialAndPaymentInfo'] },
+        },
+      },
+    }),
+    ...(browser !== 'firefox' && { minimum_chrome_version: '116' }),
+  }),
+});
