@@ -10,6 +10,7 @@
  * never thrown strings. Nothing in the content-script sections may carry tokens, balances or wallet data.
  */
 import { browser } from 'wxt/browser';
+import type { ErrorCode, Me, Payment, PaymentMode, Recipient, WalletConfig } from './wallet/types';
 
 /** A handle as X allows it: 1–15 of A–Z, a–z, 0–9 and `_`. */
 export const HANDLE_RE = /^[A-Za-z0-9_]{1,15}$/;
@@ -47,9 +48,69 @@ export interface BackgroundToContent {
   fillComposer(data: FillComposerData): Result<{ method: FillMethod }, FillComposerCode>;
 }
 
-/** Privileged protocol for extension pages; extended by the extension-core work. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by the extension core
-export interface PageToBackground {}
+/** Failure codes a page can get: the wallet API's codes plus the extension's own. */
+export type PageErrorCode = ErrorCode | 'network' | 'signed_out' | 'request_expired' | 'no_target';
+
+/** A pending Pay request, as the confirm window sees it. */
+export interface PaymentRequestView {
+  requestId: string;
+  recipientHandle: string;
+  tweetId: string | null;
+  source: PaySource;
+  /** The X tab the request came from (where the composer is filled), if any. */
+  tabId: number | null;
+  createdAt: string;
+}
+
+/** What the confirm window needs to render. */
+export interface ConfirmContext {
+  request: PaymentRequestView;
+  recipient: Recipient;
+  config: WalletConfig;
+  me: Me;
+}
+
+/** Where the composer fill ended (tweet mode only). */
+export type FillOutcome = { ok: true; method: FillMethod } | { ok: false; code: FillComposerCode | 'no_tab' };
+
+/** What the popup shows. */
+export interface WalletSummary {
+  me: Me;
+  /** Hand-typed payment tweets waiting for this user's confirmation. */
+  pending: Payment[];
+  /** The 20 latest payments, newest first. */
+  recent: Payment[];
+}
+
+/** The X profile or post in the active tab, for the popup's "Pay @handle" button. */
+export interface TabTarget {
+  recipientHandle: string;
+  tweetId: string | null;
+}
+
+/**
+ * Privileged protocol: accepted only from the extension's own pages (sender URL checked in the background).
+ */
+export interface PageToBackground {
+  getSession(data: Record<string, never>): Result<{ signedIn: boolean; me: Me | null }, PageErrorCode>;
+  signIn(data: { email: string; password: string }): Result<{ me: Me }, PageErrorCode>;
+  signOut(data: Record<string, never>): Result<object, PageErrorCode>;
+  getSummary(data: Record<string, never>): Result<WalletSummary, PageErrorCode>;
+  getConfirmContext(data: { requestId: string }): Result<ConfirmContext, PageErrorCode>;
+  createPayment(data: {
+    requestId: string;
+    amountCents: number;
+    message?: string;
+    mode: PaymentMode;
+  }): Result<{ payment: Payment; fill: FillOutcome | null }, PageErrorCode>;
+  /** The user closed or canceled the confirm window. */
+  cancelRequest(data: { requestId: string }): Result<object, PageErrorCode>;
+  confirmPayment(data: { paymentId: string }): Result<{ payment: Payment }, PageErrorCode>;
+  cancelPayment(data: { paymentId: string }): Result<{ payment: Payment }, PageErrorCode>;
+  getActiveTabTarget(data: Record<string, never>): Result<{ target: TabTarget | null }, PageErrorCode>;
+  /** The popup's "Pay @handle": opens the confirm window for the profile or post in the active tab. */
+  payActiveTab(data: Record<string, never>): Result<{ requestId: string }, PageErrorCode>;
+}
 
 export type ProtocolMap = ContentToBackground & BackgroundToContent & PageToBackground;
 export type MessageType = keyof ProtocolMap;
