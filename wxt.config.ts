@@ -32,9 +32,11 @@ export default defineConfig({
       browser_specific_settings: {
         gecko: {
           id: 'tweetez-payez@tweetezpayez.example',
-          strict_min_version: '128.0',
+          strict_min_version: '140.0',
           data_collection_permissions: { required: ['personallyIdentifyingInfo', 'financialAndPaymentInfo'] },
         },
+        // data_collection_permissions exists since Firefox 140 on desktop and 142 on Android.
+        gecko_android: { strict_min_version: '142.0' },
       },
     }),
     ...(browser !== 'firefox' && { minimum_chrome_version: '116' }),

@@ -12,6 +12,15 @@ const RESULTS = 'test-results';
 fs.mkdirSync(RESULTS, { recursive: true });
 const only = process.argv.slice(2);
 
+/** Node 20's `--test <dir>` only finds *.js test files, so the TypeScript ones are listed explicitly. */
+const firefoxTests = fs.existsSync('tests/firefox')
+  ? fs
+      .readdirSync('tests/firefox')
+      .filter((f) => f.endsWith('.test.ts'))
+      .sort()
+      .map((f) => path.join('tests/firefox', f))
+  : [];
+
 /** @type {{ name: string, cmd: string, args: string[], count?: () => { passed: number, failed: number, skipped: number } }[]} */
 const steps = [
   { name: 'build', cmd: 'npx', args: ['wxt', 'build'] },
@@ -63,10 +72,9 @@ const steps = [
       '--test-reporter=tap',
       `--test-reporter-destination=stdout`,
       `--test-reporter-destination=${RESULTS}/firefox.tap`,
-      'tests/firefox/',
+      ...firefoxTests,
     ],
-    optional: () =>
-      fs.existsSync('tests/firefox') && fs.readdirSync('tests/firefox').some((f) => f.endsWith('.test.ts')),
+    optional: () => firefoxTests.length > 0,
     count: () => {
       const tap = fs.readFileSync(path.join(RESULTS, 'firefox.tap'), 'utf8');
       const n = (k) => Number(tap.match(new RegExp(`^# ${k} (\\d+)`, 'm'))?.[1] ?? 0);
