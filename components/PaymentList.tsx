@@ -52,10 +52,10 @@ export function PaymentList({ payments, pending, busyId, onConfirm, onCancel, te
             <div class="row row--between">
               <span class="row">
                 <StatusBadge status={p.status} />
-                <span class="muted">{date(p.createdAt)}</span>
+                <span class="muted nowrap">{date(p.createdAt)}</span>
               </span>
               {p.tweetId && (
-                <a class="muted" href={tweetUrl(p.tweetId)} target="_blank" rel="noopener noreferrer">
+                <a class="muted nowrap" href={tweetUrl(p.tweetId)} target="_blank" rel="noopener noreferrer">
                   {t('popup.viewTweet')}
                 </a>
               )}

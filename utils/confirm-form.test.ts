@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeConfirmView, type ConfirmDeps } from './confirm-form';
 import type { ConfirmContext } from './messaging';
+import { checkPayment } from './rules';
 
 function ctx(over: { kind?: 'person' | 'business' | 'association'; available?: number; myHandle?: string } = {}) {
   const c: ConfirmContext = {
@@ -50,7 +51,7 @@ const deps: ConfirmDeps = {
     const text = `@${botHandle} #${hashtag} ${amountCents / 100}EUR @${recipientHandle}${message ? ` ${message}` : ''}`;
     return { ok: true, text, weightedLength: text.length };
   },
-  fee: (amount, bps) => Math.floor((amount * bps + 5000) / 10000),
+  check: checkPayment,
 };
 
 describe('computeConfirmView', () => {

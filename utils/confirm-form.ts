@@ -4,7 +4,7 @@
  * the authority and its own errors are shown as they come.
  */
 import type { ConfirmContext } from './messaging';
-import type { PaymentMode } from './wallet/types';
+import type { AccountKind, PaymentMode, WalletConfig } from './wallet/types';
 
 export type AmountProblem =
   | { code: 'below_min'; minCents: number }
@@ -22,8 +22,15 @@ export interface ConfirmDeps {
     recipientHandle: string;
     message?: string;
   }) => TweetResult;
-  /** Business commission in cents for an amount at `bps` basis points (rounded half-up). */
-  fee: (amountCents: number, bps: number) => number;
+  /** utils/rules.ts `checkPayment`: limits, self-payment and the business commission (not the balance). */
+  check: (
+    input: {
+      amountCents: number;
+      isSelf: boolean;
+      recipient: { registered: boolean; kind: AccountKind; feeBps?: number | null };
+    },
+    config: WalletConfig,
+  ) => { ok: true; feeCents: number; netCents: number } | { ok: false; reason: string };
 }
 
 export interface ConfirmView {
@@ -47,15 +54,26 @@ export function computeConfirmView(
 ): ConfirmView {
   const { recipient, config, me } = ctx;
   const available = me.balance.availableCents;
-  let problem: AmountProblem | null = null;
-  if (me.xHandle && me.xHandle.toLowerCase() === recipient.handle.toLowerCase()) problem = { code: 'self_payment' };
-  else if (amountCents !== null) {
-    if (amountCents < config.minCents) problem = { code: 'below_min', minCents: config.minCents };
-    else if (amountCents > recipient.limitCents) problem = { code: 'limit_exceeded', limitCents: recipient.limitCents };
-    else if (amountCents > available) problem = { code: 'insufficient_funds', availableCents: available };
+  const isSelf = !!me.xHandle && me.xHandle.toLowerCase() === recipient.handle.toLowerCase();
+  let problem: AmountProblem | null = isSelf ? { code: 'self_payment' } : null;
+  let feeCents = 0;
+  if (amountCents !== null && !problem) {
+    const checked = deps.check(
+      { amountCents, isSelf, recipient: { registered: recipient.registered, kind: recipient.kind, feeBps: recipient.feeBps } },
+      config,
+    );
+    if (checked.ok) {
+      feeCents = checked.feeCents;
+      if (amountCents > available) problem = { code: 'insufficient_funds', availableCents: available };
+    } else if (checked.reason === 'limit_exceeded') {
+      problem = { code: 'limit_exceeded', limitCents: recipient.limitCents };
+    } else if (checked.reason === 'self_payment') {
+      problem = { code: 'self_payment' };
+    } else {
+      problem = { code: 'below_min', minCents: config.minCents };
+    }
   }
   const amount = amountCents ?? 0;
-  const feeCents = recipient.kind === 'business' && amountCents !== null ? deps.fee(amount, recipient.feeBps) : 0;
   const trimmed = message.trim();
   const tweet =
     mode === 'tweet' && amountCents !== null && amountCents >= 1

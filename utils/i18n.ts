@@ -139,13 +139,21 @@ const en = {
   // tweet formatter refusals
   'tweet.refused': 'This tweet cannot be posted: {reason}',
   'tweet.reason.too_long': 'it is over 280 characters. Shorten the message.',
-  'tweet.reason.ambiguous': 'the message would make the payment ambiguous (no @mention, amount or #{hashtag} in it).',
+  'tweet.reason.message_has_mention': 'the message contains an @mention, which would change who is paid. Remove it.',
+  'tweet.reason.message_has_hashtag': 'the message contains a hashtag. Remove it.',
+  'tweet.reason.message_has_amount': 'the message contains an amount, which would make the payment ambiguous. Remove it.',
+  'tweet.reason.message_has_link': 'the message contains a link. Remove it.',
+  'tweet.reason.hidden_characters': 'the message contains invisible or control characters. Retype it.',
   'tweet.reason.invalid_handle': 'the recipient handle is not valid.',
   'tweet.reason.invalid_amount': 'the amount is not valid.',
   'tweet.reason.other': 'the text is not valid ({reason}).',
 
   // amount parsing
   'amount.invalid': 'Not an amount: type e.g. {example}.',
+  'amount.zero': 'The amount must be more than zero.',
+  'amount.negative': 'The amount cannot be negative.',
+  'amount.too_many_decimals': 'At most 2 decimals (cents).',
+  'amount.too_large': 'This amount is far too large.',
 
   // options
   'options.title': 'Tweetez Payez settings',
@@ -292,13 +300,21 @@ const fr: Messages = {
 
   'tweet.refused': 'Ce tweet ne peut pas être publié : {reason}',
   'tweet.reason.too_long': 'il dépasse 280 caractères. Raccourcissez le message.',
-  'tweet.reason.ambiguous':
-    'le message rendrait le paiement ambigu (pas de @mention, de montant ni de #{hashtag} dedans).',
+  'tweet.reason.message_has_mention':
+    'le message contient une @mention, qui changerait le bénéficiaire. Retirez-la.',
+  'tweet.reason.message_has_hashtag': 'le message contient un hashtag. Retirez-le.',
+  'tweet.reason.message_has_amount': 'le message contient un montant, ce qui rendrait le paiement ambigu. Retirez-le.',
+  'tweet.reason.message_has_link': 'le message contient un lien. Retirez-le.',
+  'tweet.reason.hidden_characters': 'le message contient des caractères invisibles ou de contrôle. Retapez-le.',
   'tweet.reason.invalid_handle': 'le nom du bénéficiaire n’est pas valide.',
   'tweet.reason.invalid_amount': 'le montant n’est pas valide.',
   'tweet.reason.other': 'le texte n’est pas valide ({reason}).',
 
   'amount.invalid': 'Montant invalide : tapez par ex. {example}.',
+  'amount.zero': 'Le montant doit être supérieur à zéro.',
+  'amount.negative': 'Le montant ne peut pas être négatif.',
+  'amount.too_many_decimals': 'Deux décimales au plus (centimes).',
+  'amount.too_large': 'Ce montant est beaucoup trop élevé.',
 
   'options.title': 'Réglages de Tweetez Payez',
   'options.server': 'Adresse du serveur du portefeuille',
@@ -375,3 +391,10 @@ export function makeI18n(lang: Lang, money: (cents: number, lang: Lang) => strin
   };
 }
 
+
+/** Words for a refusal of utils/money.ts `parseAmount` (reason codes without their own text get an example). */
+export function amountErrorText(t: Translate, reason: string, lang: Lang): string {
+  const key = `amount.${reason}` as MessageKey;
+  if (reason !== 'invalid' && key in en) return t(key);
+  return t('amount.invalid', { example: lang === 'fr' ? '12,50' : '12.50' });
+}

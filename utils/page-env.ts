@@ -7,9 +7,9 @@ import { makeI18n, resolveLang, type I18n, type Lang } from './i18n';
 import { formatAmount } from './money';
 import { getSettings, type Settings } from './storage';
 
-/** Display amounts with utils/money.ts in the locale of the page's language. */
+/** Display amounts with utils/money.ts in the page's language (a negative amount gets a minus sign). */
 export function moneyFor(cents: number, lang: Lang): string {
-  return formatAmount(cents, lang === 'fr' ? 'fr-FR' : 'en-GB');
+  return cents < 0 ? `−${formatAmount(-cents, lang)}` : formatAmount(cents, lang);
 }
 
 export interface PageEnv {

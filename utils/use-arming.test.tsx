@@ -26,26 +26,26 @@ describe('useArming', () => {
   it('should arm only after the window has had focus for the delay', () => {
     act(() => render(<Probe />, document.body));
     expect(text()).toBe('false');
-    act(() => vi.advanceTimersByTime(999));
+    act(() => void vi.advanceTimersByTime(999));
     expect(text()).toBe('false');
-    act(() => vi.advanceTimersByTime(1));
+    act(() => void vi.advanceTimersByTime(1));
     expect(text()).toBe('true');
   });
 
   it('should stay disarmed while the window has no focus, and restart the delay on refocus', () => {
     focused = false;
     act(() => render(<Probe />, document.body));
-    act(() => vi.advanceTimersByTime(5000));
+    act(() => void vi.advanceTimersByTime(5000));
     expect(text()).toBe('false');
-    act(() => window.dispatchEvent(new Event('focus')));
-    act(() => vi.advanceTimersByTime(1000));
+    act(() => void window.dispatchEvent(new Event('focus')));
+    act(() => void vi.advanceTimersByTime(1000));
     expect(text()).toBe('true');
-    act(() => window.dispatchEvent(new Event('blur')));
+    act(() => void window.dispatchEvent(new Event('blur')));
     expect(text()).toBe('false');
-    act(() => window.dispatchEvent(new Event('focus')));
-    act(() => vi.advanceTimersByTime(500));
+    act(() => void window.dispatchEvent(new Event('focus')));
+    act(() => void vi.advanceTimersByTime(500));
     expect(text()).toBe('false');
-    act(() => vi.advanceTimersByTime(500));
+    act(() => void vi.advanceTimersByTime(500));
     expect(text()).toBe('true');
   });
 });

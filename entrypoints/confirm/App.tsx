@@ -7,7 +7,7 @@ import { RecipientCard } from '@/components/RecipientCard';
 import { StatusBadge } from '@/components/StatusBadge';
 import { TweetPreview } from '@/components/TweetPreview';
 import { computeConfirmView, type AmountProblem, type ConfirmDeps } from '@/utils/confirm-form';
-import { errorText, LOCALES, type Translate } from '@/utils/i18n';
+import { amountErrorText, errorText, LOCALES, type Translate } from '@/utils/i18n';
 import type { ConfirmContext, FillOutcome, sendMessage } from '@/utils/messaging';
 import { useArming } from '@/utils/use-arming';
 import { FINAL_STATUSES, type Payment, type PaymentMode } from '@/utils/wallet/types';
@@ -24,7 +24,7 @@ interface Props {
   deps: ConfirmDeps;
   parseAmount: ParseAmount;
   /** Words for a refusal of the tweet formatter. */
-  tweetReason: (t: Translate, reason: string, hashtag: string) => string;
+  tweetReason: (t: Translate, reason: string) => string;
   close: () => void;
   /** Go to the popup's sign-in form in this window, then come back. */
   goSignIn: () => void;
@@ -173,13 +173,13 @@ function ConfirmForm(
     [ctx, amountCents, message, mode],
   );
   const customError =
-    amount.state === 'invalid' ? t('amount.invalid', { example: money(1250).replace(/\s*€\s*/, '') }) : null;
+    amount.state === 'invalid' ? amountErrorText(t, amount.reason, lang) : null;
   const tweetState =
     view.tweet === null
       ? null
       : view.tweet.ok
         ? view.tweet
-        : { ok: false as const, reason: props.tweetReason(t, view.tweet.reason, ctx.config.hashtag) };
+        : { ok: false as const, reason: props.tweetReason(t, view.tweet.reason) };
   const enabled = armed && view.canConfirm && !sending;
 
   const confirm = async () => {
