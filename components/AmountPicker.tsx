@@ -7,9 +7,7 @@ export type AmountChoice = { kind: 'preset'; cents: number } | { kind: 'custom';
 export type ParseAmount = (text: string) => { ok: true; cents: number } | { ok: false; reason: string };
 
 export type ResolvedAmount =
-  | { state: 'ok'; cents: number }
-  | { state: 'empty' }
-  | { state: 'invalid'; reason: string };
+  { state: 'ok'; cents: number } | { state: 'empty' } | { state: 'invalid'; reason: string };
 
 /** The amount in cents a choice stands for (a preset as is; typed text through the parser). */
 export function resolveAmount(choice: AmountChoice, parse: ParseAmount): ResolvedAmount {

@@ -2,9 +2,7 @@ import { useI18n } from './i18n-context';
 
 /** The formatter's answer (utils/payment-tweet.ts `formatPaymentTweet`), with the refusal already in words. */
 export type TweetPreviewState =
-  | { ok: true; text: string; weightedLength: number }
-  | { ok: false; reason: string }
-  | null;
+  { ok: true; text: string; weightedLength: number } | { ok: false; reason: string } | null;
 
 export const MAX_TWEET_LENGTH = 280;
 

@@ -61,7 +61,11 @@ describe('AmountPicker', () => {
   it('should mark the chosen preset pressed and switch to custom when typing', () => {
     const changes: AmountChoice[] = [];
     const root = mount(
-      <AmountPicker presets={[200, 500]} choice={{ kind: 'preset', cents: 500 }} onChange={(c) => changes.push(c)} />,
+      <AmountPicker
+        presets={[200, 500]}
+        choice={{ kind: 'preset', cents: 500 }}
+        onChange={(c) => changes.push(c)}
+      />,
       'fr',
     );
     expect(byTestId(root, 'preset-500').getAttribute('aria-pressed')).toBe('true');
@@ -90,13 +94,17 @@ describe('AmountPicker', () => {
     const input = byTestId(root, 'amount-input');
     expect(root.querySelector(`label[for="${input.id}"]`)?.textContent).toBe('Other amount (€)');
     expect(input.getAttribute('aria-invalid')).toBe('true');
-    expect(root.querySelector(`#${input.getAttribute('aria-describedby')}`)?.textContent).toBe('Not an amount');
+    expect(root.querySelector(`#${input.getAttribute('aria-describedby')}`)?.textContent).toBe(
+      'Not an amount',
+    );
   });
 });
 
 describe('StatusBadge', () => {
   it('should say the status in the user language', () => {
-    expect(mount(<StatusBadge status="claimable" />, 'fr').textContent).toBe('Réservé jusqu’à son inscription');
+    expect(mount(<StatusBadge status="claimable" />, 'fr').textContent).toBe(
+      'Réservé jusqu’à son inscription',
+    );
     expect(mount(<StatusBadge status="completed" />, 'en').textContent).toBe('Completed');
   });
   it('should colour waiting and failed statuses differently', () => {
@@ -181,7 +189,10 @@ describe('PaymentList', () => {
 describe('TweetPreview', () => {
   it('should show the exact text, its weighted length and the public notice', () => {
     const root = mount(
-      <TweetPreview state={{ ok: true, text: '@SMoneyfr #envoyer 5EUR @bob', weightedLength: 28 }} handle="bob" />,
+      <TweetPreview
+        state={{ ok: true, text: '@SMoneyfr #envoyer 5EUR @bob', weightedLength: 28 }}
+        handle="bob"
+      />,
     );
     expect(byTestId(root, 'tweet-preview').textContent).toBe('@SMoneyfr #envoyer 5EUR @bob');
     expect(byTestId(root, 'tweet-length').textContent).toBe('28/280');
@@ -211,7 +222,10 @@ describe('RecipientCard', () => {
   });
   it('should show the display name as text and no explanation for a registered recipient', () => {
     const root = mount(
-      <RecipientCard recipient={{ ...recipient, registered: true, displayName: '<i>Carol</i>' }} claimDays={14} />,
+      <RecipientCard
+        recipient={{ ...recipient, registered: true, displayName: '<i>Carol</i>' }}
+        claimDays={14}
+      />,
     );
     expect(byTestId(root, 'recipient-name').textContent).toBe('<i>Carol</i>');
     expect(root.querySelector('i')).toBeNull();

@@ -3,7 +3,9 @@ import { computeConfirmView, type ConfirmDeps } from './confirm-form';
 import type { ConfirmContext } from './messaging';
 import { checkPayment } from './rules';
 
-function ctx(over: { kind?: 'person' | 'business' | 'association'; available?: number; myHandle?: string } = {}) {
+function ctx(
+  over: { kind?: 'person' | 'business' | 'association'; available?: number; myHandle?: string } = {},
+) {
   const c: ConfirmContext = {
     request: {
       requestId: 'r1',
@@ -89,7 +91,10 @@ describe('computeConfirmView', () => {
       tweet: { ok: false, reason: 'ambiguous' },
       canConfirm: false,
     });
-    expect(computeConfirmView(ctx(), 500, 'hi @eve', 'private', deps)).toMatchObject({ tweet: null, canConfirm: true });
+    expect(computeConfirmView(ctx(), 500, 'hi @eve', 'private', deps)).toMatchObject({
+      tweet: null,
+      canConfirm: true,
+    });
   });
   it('should not allow confirming without an amount', () => {
     expect(computeConfirmView(ctx(), null, '', 'private', deps).canConfirm).toBe(false);

@@ -59,7 +59,11 @@ export function computeConfirmView(
   let feeCents = 0;
   if (amountCents !== null && !problem) {
     const checked = deps.check(
-      { amountCents, isSelf, recipient: { registered: recipient.registered, kind: recipient.kind, feeBps: recipient.feeBps } },
+      {
+        amountCents,
+        isSelf,
+        recipient: { registered: recipient.registered, kind: recipient.kind, feeBps: recipient.feeBps },
+      },
       config,
     );
     if (checked.ok) {

@@ -83,7 +83,8 @@ const en = {
   'popup.confirm': 'Confirm',
   'popup.payHandle': 'Pay @{handle}',
   'popup.offlineTitle': 'Wallet unreachable',
-  'popup.offline': 'Cannot reach your wallet server at {url}. Check your connection or the server address in Settings.',
+  'popup.offline':
+    'Cannot reach your wallet server at {url}. Check your connection or the server address in Settings.',
   'popup.expires': 'Expires {time}',
   'popup.signInToConfirm': 'Sign in, then go back to the payment window.',
   'popup.backToPayment': 'Back to the payment',
@@ -111,8 +112,7 @@ const en = {
   'confirm.feeNone': 'Free',
   'confirm.feeBusiness': '{fee} business commission ({rate}) — they receive {net}',
   'confirm.tweet': 'Tweet that will be posted',
-  'confirm.publicNotice':
-    'This tweet is public: anyone on X can see that you paid @{handle} and how much.',
+  'confirm.publicNotice': 'This tweet is public: anyone on X can see that you paid @{handle} and how much.',
   'confirm.balanceAfter': 'Balance after payment',
   'confirm.confirmTweet': 'Confirm and tweet {amount}',
   'confirm.confirmPrivate': 'Pay {amount}',
@@ -139,9 +139,11 @@ const en = {
   // tweet formatter refusals
   'tweet.refused': 'This tweet cannot be posted: {reason}',
   'tweet.reason.too_long': 'it is over 280 characters. Shorten the message.',
-  'tweet.reason.message_has_mention': 'the message contains an @mention, which would change who is paid. Remove it.',
+  'tweet.reason.message_has_mention':
+    'the message contains an @mention, which would change who is paid. Remove it.',
   'tweet.reason.message_has_hashtag': 'the message contains a hashtag. Remove it.',
-  'tweet.reason.message_has_amount': 'the message contains an amount, which would make the payment ambiguous. Remove it.',
+  'tweet.reason.message_has_amount':
+    'the message contains an amount, which would make the payment ambiguous. Remove it.',
   'tweet.reason.message_has_link': 'the message contains a link. Remove it.',
   'tweet.reason.hidden_characters': 'the message contains invisible or control characters. Retype it.',
   'tweet.reason.invalid_handle': 'the recipient handle is not valid.',
@@ -303,9 +305,11 @@ const fr: Messages = {
   'tweet.reason.message_has_mention':
     'le message contient une @mention, qui changerait le bénéficiaire. Retirez-la.',
   'tweet.reason.message_has_hashtag': 'le message contient un hashtag. Retirez-le.',
-  'tweet.reason.message_has_amount': 'le message contient un montant, ce qui rendrait le paiement ambigu. Retirez-le.',
+  'tweet.reason.message_has_amount':
+    'le message contient un montant, ce qui rendrait le paiement ambigu. Retirez-le.',
   'tweet.reason.message_has_link': 'le message contient un lien. Retirez-le.',
-  'tweet.reason.hidden_characters': 'le message contient des caractères invisibles ou de contrôle. Retapez-le.',
+  'tweet.reason.hidden_characters':
+    'le message contient des caractères invisibles ou de contrôle. Retapez-le.',
   'tweet.reason.invalid_handle': 'le nom du bénéficiaire n’est pas valide.',
   'tweet.reason.invalid_amount': 'le montant n’est pas valide.',
   'tweet.reason.other': 'le texte n’est pas valide ({reason}).',
@@ -318,7 +322,8 @@ const fr: Messages = {
 
   'options.title': 'Réglages de Tweetez Payez',
   'options.server': 'Adresse du serveur du portefeuille',
-  'options.serverHint': 'L’adresse de votre portefeuille. Un autre serveur demande l’autorisation de le joindre.',
+  'options.serverHint':
+    'L’adresse de votre portefeuille. Un autre serveur demande l’autorisation de le joindre.',
   'options.serverInvalid': 'Saisissez une URL http:// ou https://, par ex. https://wallet.example.com.',
   'options.permissionDenied': 'L’autorisation de joindre {origin} a été refusée : le serveur n’a pas changé.',
   'options.language': 'Langue',
@@ -390,7 +395,6 @@ export function makeI18n(lang: Lang, money: (cents: number, lang: Lang) => strin
     },
   };
 }
-
 
 /** Words for a refusal of utils/money.ts `parseAmount` (reason codes without their own text get an example). */
 export function amountErrorText(t: Translate, reason: string, lang: Lang): string {

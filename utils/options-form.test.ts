@@ -23,7 +23,14 @@ describe('checkWalletUrl', () => {
     });
   });
   it('should refuse other schemes, credentials, queries and garbage', () => {
-    for (const bad of ['ftp://x.org', 'javascript:alert(1)', 'https://u:p@x.org', 'https://x.org/?a=1', 'wallet', '']) {
+    for (const bad of [
+      'ftp://x.org',
+      'javascript:alert(1)',
+      'https://u:p@x.org',
+      'https://x.org/?a=1',
+      'wallet',
+      '',
+    ]) {
       expect(checkWalletUrl(bad), bad).toBeNull();
     }
   });

@@ -19,10 +19,7 @@ export interface OptionsForm {
   presets: string[];
 }
 
-export type PresetError =
-  | { code: 'parse'; reason: string }
-  | { code: 'range' }
-  | { code: 'duplicate' };
+export type PresetError = { code: 'parse'; reason: string } | { code: 'range' } | { code: 'duplicate' };
 
 export interface OptionsErrors {
   walletUrl?: 'invalid';

@@ -60,7 +60,8 @@ export function App(props: Props) {
   // Closing the window is a cancel.
   useEffect(() => {
     const onHide = () => {
-      if (!settled.current && props.requestId) void props.send('cancelRequest', { requestId: props.requestId });
+      if (!settled.current && props.requestId)
+        void props.send('cancelRequest', { requestId: props.requestId });
     };
     window.addEventListener('pagehide', onHide);
     return () => window.removeEventListener('pagehide', onHide);
@@ -128,7 +129,13 @@ export function App(props: Props) {
         />
       )}
       {phase.name === 'done' && (
-        <Done ctx={phase.ctx} payment={phase.payment} fill={phase.fill} send={props.send} close={props.close} />
+        <Done
+          ctx={phase.ctx}
+          payment={phase.payment}
+          fill={phase.fill}
+          send={props.send}
+          close={props.close}
+        />
       )}
     </main>
   );
@@ -158,7 +165,9 @@ function ConfirmForm(
   const { t, money, lang } = useI18n();
   const { ctx } = props;
   const [choice, setChoice] = useState<AmountChoice>(() =>
-    props.presets[0] !== undefined ? { kind: 'preset', cents: props.presets[0] } : { kind: 'custom', text: '' },
+    props.presets[0] !== undefined
+      ? { kind: 'preset', cents: props.presets[0] }
+      : { kind: 'custom', text: '' },
   );
   const [message, setMessage] = useState('');
   const [mode, setMode] = useState<PaymentMode>(props.defaultMode);
@@ -172,8 +181,7 @@ function ConfirmForm(
     () => computeConfirmView(ctx, amountCents, message, mode, props.deps),
     [ctx, amountCents, message, mode],
   );
-  const customError =
-    amount.state === 'invalid' ? amountErrorText(t, amount.reason, lang) : null;
+  const customError = amount.state === 'invalid' ? amountErrorText(t, amount.reason, lang) : null;
   const tweetState =
     view.tweet === null
       ? null
@@ -253,9 +261,10 @@ function ConfirmForm(
             {view.feeCents > 0
               ? t('confirm.feeBusiness', {
                   fee: money(view.feeCents),
-                  rate: new Intl.NumberFormat(LOCALES[lang], { style: 'percent', maximumFractionDigits: 2 }).format(
-                    ctx.recipient.feeBps / 10_000,
-                  ),
+                  rate: new Intl.NumberFormat(LOCALES[lang], {
+                    style: 'percent',
+                    maximumFractionDigits: 2,
+                  }).format(ctx.recipient.feeBps / 10_000),
                   net: money(view.netCents),
                 })
               : t('confirm.feeNone')}

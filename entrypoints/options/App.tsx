@@ -46,7 +46,8 @@ export function App({ initial, parseAmount, requestOrigin, save, justSaved }: Pr
     setForm({ ...form, ...patch });
     setStatus({ kind: 'idle' });
   };
-  const setPreset = (i: number, text: string) => update({ presets: form.presets.map((p, j) => (j === i ? text : p)) });
+  const setPreset = (i: number, text: string) =>
+    update({ presets: form.presets.map((p, j) => (j === i ? text : p)) });
 
   const presetError = (e: PresetError): string =>
     e.code === 'parse'
@@ -71,7 +72,11 @@ export function App({ initial, parseAmount, requestOrigin, save, justSaved }: Pr
       try {
         if (!(await granted)) return setStatus({ kind: 'denied', origin: r.value.origin });
         await save(r.value);
-        setForm({ ...form, walletUrl: r.value.walletUrl, presets: r.value.presets.map((c) => centsText(c, lang)) });
+        setForm({
+          ...form,
+          walletUrl: r.value.walletUrl,
+          presets: r.value.presets.map((c) => centsText(c, lang)),
+        });
         setStatus({ kind: 'saved' });
       } catch {
         setStatus({ kind: 'failed' });

@@ -71,7 +71,10 @@ export function App({ store, walletUrl, returnTo, openOptions, close }: Props) {
       {s.phase === 'ready' && s.summary && (
         <>
           {returnTo && (
-            <a class="btn btn--primary btn--block" href={`confirm.html?request=${encodeURIComponent(returnTo)}`}>
+            <a
+              class="btn btn--primary btn--block"
+              href={`confirm.html?request=${encodeURIComponent(returnTo)}`}
+            >
               {t('popup.backToPayment')}
             </a>
           )}
@@ -175,7 +178,12 @@ function SignIn(props: {
           {props.error === 'unauthorized' ? t('popup.badCredentials') : errorText(t, props.error)}
         </p>
       )}
-      <button type="submit" class="btn btn--primary btn--block" data-testid="signin-submit" disabled={props.busy}>
+      <button
+        type="submit"
+        class="btn btn--primary btn--block"
+        data-testid="signin-submit"
+        disabled={props.busy}
+      >
         {props.busy ? t('popup.signingIn') : t('popup.signIn')}
       </button>
     </form>

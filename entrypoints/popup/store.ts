@@ -40,7 +40,8 @@ export function createPopupStore(send: typeof sendMessage = sendMessage) {
     };
     const loadSummary = async (keepPhase: boolean) => {
       const r = await send('getSummary', {}).catch(() => ({ ok: false as const, code: 'network' }));
-      if (r.ok) set({ phase: 'ready', summary: { me: r.me, pending: r.pending, recent: r.recent }, error: null });
+      if (r.ok)
+        set({ phase: 'ready', summary: { me: r.me, pending: r.pending, recent: r.recent }, error: null });
       else fail(r.code, keepPhase);
     };
     return {
@@ -60,7 +61,10 @@ export function createPopupStore(send: typeof sendMessage = sendMessage) {
       },
       signIn: async (email, password) => {
         set({ signingIn: true, error: null });
-        const r = await send('signIn', { email, password }).catch(() => ({ ok: false as const, code: 'network' }));
+        const r = await send('signIn', { email, password }).catch(() => ({
+          ok: false as const,
+          code: 'network',
+        }));
         set({ signingIn: false });
         if (!r.ok) {
           // Wrong credentials come back as `unauthorized`: stay on the form and say so.
