@@ -49,7 +49,7 @@ export function PaymentList({ payments, pending, busyId, onConfirm, onCancel, te
               </span>
             </div>
             {p.message && <p class="muted ellipsis">{p.message}</p>}
-            <div class="row row--between">
+            <div class="row row--between row--wrap">
               <span class="row">
                 <StatusBadge status={p.status} />
                 <span class="muted nowrap">{date(p.createdAt)}</span>
