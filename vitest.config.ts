@@ -5,7 +5,14 @@ export default defineConfig({
   plugins: [WxtVitest()],
   test: {
     include: ['**/*.test.ts', '**/*.test.tsx'],
-    exclude: ['node_modules/**', '.output/**', '.wxt/**', 'tests/e2e/**', 'tests/firefox/**'],
+    exclude: [
+      'node_modules/**',
+      '.output/**',
+      '.wxt/**',
+      'tests/e2e/**',
+      'tests/firefox/**',
+      'tests/server/**',
+    ],
     mockReset: true,
     restoreMocks: true,
     testTimeout: 20_000,

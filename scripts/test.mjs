@@ -22,6 +22,13 @@ const firefoxTests = fs.existsSync('tests/firefox')
       .map((f) => path.join('tests/firefox', f))
   : [];
 
+/** Pass/fail/skip counts from the summary of a node:test TAP report. */
+function tapCount(file) {
+  const tap = fs.readFileSync(file, 'utf8');
+  const n = (k) => Number(tap.match(new RegExp(`^# ${k} (\\d+)`, 'm'))?.[1] ?? 0);
+  return { passed: n('pass'), failed: n('fail'), skipped: n('skipped') + n('todo') };
+}
+
 /** @type {{ name: string, cmd: string, args: string[], count?: () => { passed: number, failed: number, skipped: number } }[]} */
 const steps = [
   { name: 'build', cmd: 'npx', args: ['wxt', 'build'] },
@@ -48,6 +55,23 @@ const steps = [
       };
     },
   },
+  // The wallet server as a real process: kill -9 under load (durability), then faults under load (stress).
+  ...['durability', 'stress'].map((name) => ({
+    name,
+    cmd: 'node',
+    args: [
+      '--import',
+      'tsx',
+      '--test',
+      '--test-reporter=spec',
+      '--test-reporter=tap',
+      `--test-reporter-destination=stdout`,
+      `--test-reporter-destination=${RESULTS}/server-${name}.tap`,
+      `tests/server/${name}.test.ts`,
+    ],
+    optional: () => fs.existsSync('server/main.ts'),
+    count: () => tapCount(`${RESULTS}/server-${name}.tap`),
+  })),
   {
     name: 'e2e',
     cmd: 'npx',

@@ -1,0 +1,32 @@
+/**
+ * The short version of `npm run test:stress` (issue 7 item 5), a step of `npm test`: a few seconds of
+ * concurrent payments with retries and duplicate keys while connections are cut, the server is killed
+ * and restarted and (PostgreSQL) its backends are terminated; then nothing acknowledged is lost or
+ * doubled, no balance is negative, the ledger sums to zero. STRESS_SECONDS overrides the duration.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { databaseKinds } from './harness';
+import { formatReport, runStress } from './stress';
+
+const seconds = Number(process.env.STRESS_SECONDS ?? 12);
+
+for (const db of databaseKinds()) {
+  test(`${db}: faults under load lose and double nothing`, async () => {
+    const report = await runStress({
+      db,
+      durationMs: seconds * 1000,
+      killEveryMs: [seconds * 300, seconds * 450],
+      graceMs: 8_000,
+      log: console.log,
+    });
+    console.log(formatReport(report));
+    assert.deepEqual(report.problems, []);
+    const c = report.counts;
+    assert.ok(c.acked >= 200, `enough payments went through (${c.acked})`);
+    assert.ok(report.faults.serverKills >= 1, 'the server was killed and restarted');
+    assert.ok(report.faults.connectionsCutBeforeResponse >= 1, 'answers were lost on the way');
+    assert.ok(c.duplicatesPrevented >= 1, 'duplicates were sent and refused');
+    if (db === 'postgres') assert.ok(report.faults.backendsTerminated >= 1, 'backends were terminated');
+  });
+}
