@@ -1,0 +1,20 @@
+import { migrate } from './migrations';
+import { openPglite } from './pglite';
+import { openPostgres } from './postgres';
+import type { Db } from './types';
+
+export type { Db, Queryable, Row } from './types';
+
+/** Opens the wallet database (PostgreSQL when `databaseUrl` is given, else PGlite) and migrates it. */
+export async function openDb(opts: { databaseUrl?: string; dataDir?: string }): Promise<Db> {
+  const db = opts.databaseUrl
+    ? await openPostgres(opts.databaseUrl)
+    : await openPglite(opts.dataDir ?? './.data/wallet');
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  return db;
+}
