@@ -54,8 +54,10 @@ export function feeBpsFor(recipient: RecipientFacts): number {
  * arithmetic (BigInt, so no intermediate product ever loses precision).
  */
 export function feeCents(amountCents: number, bps: number): number {
-  if (!Number.isSafeInteger(amountCents) || amountCents < 0) throw new RangeError('amountCents must be a safe integer ≥ 0');
-  if (!Number.isInteger(bps) || bps < 0 || bps > 10_000) throw new RangeError('bps must be an integer in 0..10000');
+  if (!Number.isSafeInteger(amountCents) || amountCents < 0)
+    throw new RangeError('amountCents must be a safe integer ≥ 0');
+  if (!Number.isInteger(bps) || bps < 0 || bps > 10_000)
+    throw new RangeError('bps must be an integer in 0..10000');
   return Number((BigInt(amountCents) * BigInt(bps) + 5_000n) / 10_000n);
 }
 
@@ -73,10 +75,18 @@ export function checkPayment(
 ): PaymentCheck {
   const { amountCents, recipient } = input;
   if (!Number.isSafeInteger(amountCents)) {
-    return { ok: false, reason: 'invalid_request', detail: 'amountCents must be an integer number of cents.' };
+    return {
+      ok: false,
+      reason: 'invalid_request',
+      detail: 'amountCents must be an integer number of cents.',
+    };
   }
   if (amountCents < config.minCents) {
-    return { ok: false, reason: 'invalid_request', detail: `The minimum payment is ${config.minCents} cent(s).` };
+    return {
+      ok: false,
+      reason: 'invalid_request',
+      detail: `The minimum payment is ${config.minCents} cent(s).`,
+    };
   }
   if (input.isSelf) return { ok: false, reason: 'self_payment', detail: 'You cannot pay yourself.' };
   const limit = limitCents(recipient, config);
