@@ -76,11 +76,7 @@ export interface NewAccount {
 }
 
 /** Creates a user account (and credits its opening balance from settlement, for seeds). */
-export async function createAccount(
-  tx: Queryable,
-  input: NewAccount,
-  now: Date,
-): Promise<AccountRow> {
+export async function createAccount(tx: Queryable, input: NewAccount, now: Date): Promise<AccountRow> {
   const id = randomUUID();
   const kind = input.kind ?? 'person';
   const feeBps = kind === 'business' ? (input.feeBps ?? DEFAULT_BUSINESS_FEE_BPS) : null;
@@ -109,7 +105,12 @@ export async function createAccount(
     throw err;
   }
   if (input.balanceCents) {
-    await post(tx, [{ from: SYSTEM.settlement, to: id, amountCents: input.balanceCents, kind: 'seed' }], null, now);
+    await post(
+      tx,
+      [{ from: SYSTEM.settlement, to: id, amountCents: input.balanceCents, kind: 'seed' }],
+      null,
+      now,
+    );
   }
   return getAccount(tx, id);
 }

@@ -11,7 +11,14 @@
  * before storing the answer) gets the very same pair back without the server storing any token in clear;
  * any other reuse of a spent refresh token revokes its whole family.
  */
-import { createHash, createHmac, randomBytes, randomUUID, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  randomBytes,
+  randomUUID,
+  scrypt as scryptCb,
+  timingSafeEqual,
+} from 'node:crypto';
 import type { Queryable } from './db';
 import type { Deps } from './deps';
 import { ApiError } from './errors';
@@ -54,9 +61,10 @@ const newToken = (prefix: string) => prefix + randomBytes(32).toString('base64ur
 
 /** Per-database secret for deriving successor tokens (shared by every process on one database). */
 export async function tokenSecret(db: Queryable): Promise<string> {
-  await db.query(`INSERT INTO settings (key, value) VALUES ('token_secret', $1) ON CONFLICT (key) DO NOTHING`, [
-    randomBytes(32).toString('base64url'),
-  ]);
+  await db.query(
+    `INSERT INTO settings (key, value) VALUES ('token_secret', $1) ON CONFLICT (key) DO NOTHING`,
+    [randomBytes(32).toString('base64url')],
+  );
   const [row] = await db.query<{ value: string }>(`SELECT value FROM settings WHERE key = 'token_secret'`);
   if (!row) throw new Error('token secret missing');
   return row.value;
@@ -69,7 +77,13 @@ export interface Pair {
   expiresIn: number;
 }
 
-async function storePair(tx: Queryable, familyId: string, access: string, refresh: string, now: Date): Promise<Pair> {
+async function storePair(
+  tx: Queryable,
+  familyId: string,
+  access: string,
+  refresh: string,
+  now: Date,
+): Promise<Pair> {
   await tx.query(`INSERT INTO access_tokens (token_hash, family_id, expires_at) VALUES ($1, $2, $3)`, [
     sha256(access),
     familyId,
@@ -94,16 +108,23 @@ export async function startSession(tx: Queryable, accountId: string, now: Date):
 }
 
 function successor(secret: string, refreshToken: string) {
-  const mac = (label: string) => createHmac('sha256', secret).update(`${label}\n${refreshToken}`).digest('base64url');
+  const mac = (label: string) =>
+    createHmac('sha256', secret).update(`${label}\n${refreshToken}`).digest('base64url');
   return { access: 'tpa_' + mac('access'), refresh: 'tpr_' + mac('refresh') };
 }
 
 /** Rotates a refresh token (see the module comment for the rules). */
 export async function refreshSession(deps: Deps, secret: string, refreshToken: string): Promise<Pair> {
   const now = deps.clock();
-  const unauthorized = () => new ApiError('unauthorized', 'The refresh token is invalid, expired or revoked.');
+  const unauthorized = () =>
+    new ApiError('unauthorized', 'The refresh token is invalid, expired or revoked.');
   const outcome = await deps.db.transaction(async (tx) => {
-    const [row] = await tx.query<{ family_id: string; expires_at: Date; used_at: Date | null; revoked_at: Date | null }>(
+    const [row] = await tx.query<{
+      family_id: string;
+      expires_at: Date;
+      used_at: Date | null;
+      revoked_at: Date | null;
+    }>(
       `SELECT r.family_id, r.expires_at, r.used_at, f.revoked_at
        FROM refresh_tokens r JOIN token_families f ON f.id = r.family_id
        WHERE r.token_hash = $1 FOR UPDATE OF r`,
@@ -112,16 +133,25 @@ export async function refreshSession(deps: Deps, secret: string, refreshToken: s
     if (!row || row.revoked_at || new Date(row.expires_at) <= now) return { error: true as const };
     const next = successor(secret, refreshToken);
     if (row.used_at === null) {
-      await tx.query(`UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1`, [sha256(refreshToken), now]);
+      await tx.query(`UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1`, [
+        sha256(refreshToken),
+        now,
+      ]);
       return { pair: await storePair(tx, row.family_id, next.access, next.refresh, now) };
     }
-    const [succ] = await tx.query<{ used_at: Date | null }>(`SELECT used_at FROM refresh_tokens WHERE token_hash = $1`, [
-      sha256(next.refresh),
-    ]);
+    const [succ] = await tx.query<{ used_at: Date | null }>(
+      `SELECT used_at FROM refresh_tokens WHERE token_hash = $1`,
+      [sha256(next.refresh)],
+    );
     const withinGrace = now.getTime() - new Date(row.used_at).getTime() <= REFRESH_GRACE_MS;
     if (withinGrace && succ && succ.used_at === null) {
       return {
-        pair: { accessToken: next.access, refreshToken: next.refresh, tokenType: 'Bearer' as const, expiresIn: ACCESS_TTL_S },
+        pair: {
+          accessToken: next.access,
+          refreshToken: next.refresh,
+          tokenType: 'Bearer' as const,
+          expiresIn: ACCESS_TTL_S,
+        },
       };
     }
     // Reuse of a spent token: someone else may hold this family. Revoke all of it.
@@ -136,11 +166,15 @@ export async function refreshSession(deps: Deps, secret: string, refreshToken: s
 }
 
 /** Resolves a bearer access token to its account and family, or throws 401. */
-export async function authenticate(deps: Deps, header: string | undefined): Promise<{ accountId: string; familyId: string }> {
+export async function authenticate(
+  deps: Deps,
+  header: string | undefined,
+): Promise<{ accountId: string; familyId: string }> {
   const m = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(header ?? '');
-  if (!m?.[1]) throw new ApiError('unauthorized', 'Sign in first: Authorization: Bearer <accessToken>.', {
-    'www-authenticate': 'Bearer',
-  });
+  if (!m?.[1])
+    throw new ApiError('unauthorized', 'Sign in first: Authorization: Bearer <accessToken>.', {
+      'www-authenticate': 'Bearer',
+    });
   const [row] = await deps.db.query<{ account_id: string; family_id: string }>(
     `SELECT f.account_id, a.family_id FROM access_tokens a JOIN token_families f ON f.id = a.family_id
      WHERE a.token_hash = $1 AND a.expires_at > $2 AND f.revoked_at IS NULL`,

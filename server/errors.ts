@@ -49,10 +49,20 @@ export class ApiError extends Error {
 }
 
 export function problem(code: ErrorCode, detail: string): Problem {
-  return { type: `https://tweetez-payez.example/problems/${code}`, title: TITLES[code], status: STATUS[code], detail, code };
+  return {
+    type: `https://tweetez-payez.example/problems/${code}`,
+    title: TITLES[code],
+    status: STATUS[code],
+    detail,
+    code,
+  };
 }
 
-export function problemResponse(code: ErrorCode, detail: string, headers: Record<string, string> = {}): Response {
+export function problemResponse(
+  code: ErrorCode,
+  detail: string,
+  headers: Record<string, string> = {},
+): Response {
   return new Response(JSON.stringify(problem(code, detail)), {
     status: STATUS[code],
     headers: { 'content-type': 'application/problem+json', ...headers },

@@ -17,6 +17,8 @@ export const KEEP_KEYS_MS = 48 * 3600_000;
 export interface StoredResponse {
   status: number;
   body: unknown;
+  /** True when this is the stored answer of an earlier request with the same key. */
+  replayed?: boolean;
 }
 
 /** JSON with object keys sorted, so key order never makes two equal bodies differ. */
@@ -53,10 +55,10 @@ export async function idempotent(
       status_code: number | null;
       response_body: string | null;
       locked_at: Date;
-    }>(`SELECT request_hash, status_code, response_body, locked_at FROM idempotency_keys WHERE account_id = $1 AND key = $2`, [
-      accountId,
-      key,
-    ]);
+    }>(
+      `SELECT request_hash, status_code, response_body, locked_at FROM idempotency_keys WHERE account_id = $1 AND key = $2`,
+      [accountId, key],
+    );
     if (!row) throw new ApiError('idempotency_in_flight', 'This Idempotency-Key is being released; retry.');
     if (row.request_hash !== hash) {
       throw new ApiError(
@@ -64,7 +66,9 @@ export async function idempotent(
         'This Idempotency-Key was already used with a different request; use a new key.',
       );
     }
-    if (row.status_code !== null) return { status: row.status_code, body: JSON.parse(row.response_body ?? 'null') };
+    if (row.status_code !== null) {
+      return { status: row.status_code, body: JSON.parse(row.response_body ?? 'null'), replayed: true };
+    }
     const stale = now.getTime() - new Date(row.locked_at).getTime() > IN_FLIGHT_STALE_MS;
     const taken =
       stale &&
@@ -76,18 +80,20 @@ export async function idempotent(
         )
       ).length === 1;
     if (!taken) {
-      throw new ApiError('idempotency_in_flight', 'A request with this Idempotency-Key is still running; retry later.', {
-        'retry-after': '1',
-      });
+      throw new ApiError(
+        'idempotency_in_flight',
+        'A request with this Idempotency-Key is still running; retry later.',
+        {
+          'retry-after': '1',
+        },
+      );
     }
   }
   const save = (tx: Queryable, res: StoredResponse) =>
-    tx.query(`UPDATE idempotency_keys SET status_code = $3, response_body = $4 WHERE account_id = $1 AND key = $2`, [
-      accountId,
-      key,
-      res.status,
-      JSON.stringify(res.body),
-    ]);
+    tx.query(
+      `UPDATE idempotency_keys SET status_code = $3, response_body = $4 WHERE account_id = $1 AND key = $2`,
+      [accountId, key, res.status, JSON.stringify(res.body)],
+    );
   try {
     if (deps.beforeExecute) await deps.beforeExecute(key);
     return await deps.db.transaction(async (tx) => {
@@ -102,7 +108,10 @@ export async function idempotent(
       return res;
     }
     await deps.db
-      .query(`DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND status_code IS NULL`, [accountId, key])
+      .query(`DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND status_code IS NULL`, [
+        accountId,
+        key,
+      ])
       .catch(() => undefined);
     throw err;
   }

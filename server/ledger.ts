@@ -9,15 +9,7 @@ export const SYSTEM = {
 } as const;
 
 export type TransferKind =
-  | 'seed'
-  | 'top_up'
-  | 'hold'
-  | 'release'
-  | 'payment'
-  | 'fee'
-  | 'escrow'
-  | 'claim'
-  | 'refund';
+  'seed' | 'top_up' | 'hold' | 'release' | 'payment' | 'fee' | 'escrow' | 'claim' | 'refund';
 
 export interface Leg {
   from: string;

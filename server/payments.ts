@@ -35,8 +35,8 @@ export interface PaymentRow {
   expires_at: Date | null;
 }
 
-const minutes = (n: number) => n * 60_000;
-const days = (n: number) => n * 24 * 3600_000;
+export const minutes = (n: number) => n * 60_000;
+export const days = (n: number) => n * 24 * 3600_000;
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 /** The DTO of a payment as `viewerId` sees it. */
@@ -64,7 +64,11 @@ export function rowToPayment(
     id: r.id,
     direction: r.payer_id === viewerId ? 'sent' : 'received',
     payer: { handle: r.payer_handle, displayName: r.payer_name },
-    recipient: { handle: r.recipient_handle, displayName: r.recipient_name, registered: r.recipient_id !== null },
+    recipient: {
+      handle: r.recipient_handle,
+      displayName: r.recipient_name,
+      registered: r.recipient_id !== null,
+    },
     amountCents: Number(r.amount_cents),
     feeCents: Number(r.fee_cents),
     currency: 'EUR',
@@ -82,9 +86,10 @@ export function rowToPayment(
 }
 
 async function lockPayment(tx: Queryable, id: string): Promise<PaymentRow> {
-  const [row] = await tx.query<PaymentRow & Record<string, unknown>>(`SELECT * FROM payments WHERE id = $1 FOR UPDATE`, [
-    id,
-  ]);
+  const [row] = await tx.query<PaymentRow & Record<string, unknown>>(
+    `SELECT * FROM payments WHERE id = $1 FOR UPDATE`,
+    [id],
+  );
   if (!row) throw new ApiError('not_found', 'No such payment.');
   return row;
 }
@@ -94,7 +99,12 @@ async function setStatus(
   id: string,
   status: PaymentStatus,
   now: Date,
-  extra: { expiresAt?: Date | null; feeCents?: number; recipientId?: string | null; failureReason?: string } = {},
+  extra: {
+    expiresAt?: Date | null;
+    feeCents?: number;
+    recipientId?: string | null;
+    failureReason?: string;
+  } = {},
 ): Promise<void> {
   await tx.query(
     `UPDATE payments SET status = $2, updated_at = $3,
@@ -122,12 +132,61 @@ function ruleError(reason: 'invalid_request' | 'limit_exceeded' | 'self_payment'
 
 /** Legs paying `amount` from `from` to a registered recipient (minus its business fee). */
 function payLegs(from: string, recipient: AccountRow, amount: number, kind: 'payment' | 'claim') {
-  const check = checkPayment({ amountCents: amount, isSelf: false, recipient: { registered: true, ...recipient } });
+  const check = checkPayment({
+    amountCents: amount,
+    isSelf: false,
+    recipient: { registered: true, ...recipient },
+  });
   // Limits were checked at creation; here only the fee matters (and must not exceed the amount).
   const fee = check.ok ? check.feeCents : 0;
   const legs: Leg[] = [{ from, to: recipient.id, amountCents: amount - fee, kind }];
   if (fee > 0) legs.push({ from, to: SYSTEM.fees, amountCents: fee, kind: 'fee' });
   return { legs, fee };
+}
+
+export interface NewPayment {
+  id: string;
+  payerId: string;
+  recipientId: string | null;
+  recipientHandle: string;
+  recipientXUserId: string | null;
+  amountCents: number;
+  feeCents: number;
+  message: string | null;
+  mode: 'tweet' | 'private';
+  status: PaymentStatus;
+  tweetText: string | null;
+  tweetId: string | null;
+  replyToTweetId: string | null;
+  failureReason: string | null;
+  now: Date;
+  expiresAt: Date | null;
+}
+
+export async function insertPayment(tx: Queryable, p: NewPayment): Promise<void> {
+  await tx.query(
+    `INSERT INTO payments (id, payer_id, recipient_id, recipient_handle, recipient_x_user_id, amount_cents, fee_cents,
+       message, mode, status, tweet_text, tweet_id, reply_to_tweet_id, failure_reason, created_at, updated_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16)`,
+    [
+      p.id,
+      p.payerId,
+      p.recipientId,
+      p.recipientHandle,
+      p.recipientXUserId,
+      p.amountCents,
+      p.feeCents,
+      p.message,
+      p.mode,
+      p.status,
+      p.tweetText,
+      p.tweetId,
+      p.replyToTweetId,
+      p.failureReason,
+      p.now,
+      p.expiresAt,
+    ],
+  );
 }
 
 export async function createPayment(
@@ -144,14 +203,19 @@ export async function createPayment(
     {
       amountCents: body.amountCents,
       isSelf,
-      recipient: recipient ? { registered: true, kind: recipient.kind, feeBps: recipient.fee_bps } : { registered: false, kind: 'person' },
+      recipient: recipient
+        ? { registered: true, kind: recipient.kind, feeBps: recipient.fee_bps }
+        : { registered: false, kind: 'person' },
     },
     config,
   );
   if (!check.ok) throw ruleError(check.reason, check.detail);
   const handle = recipient?.x_handle ?? body.recipientHandle;
   if (handle.toLowerCase() === config.botHandle.toLowerCase()) {
-    throw new ApiError('recipient_invalid', `@${config.botHandle} is the wallet's bot; it cannot receive payments.`);
+    throw new ApiError(
+      'recipient_invalid',
+      `@${config.botHandle} is the wallet's bot; it cannot receive payments.`,
+    );
   }
   let tweetText: string | null = null;
   if (body.mode === 'tweet') {
@@ -162,7 +226,11 @@ export async function createPayment(
       recipientHandle: handle,
       ...(body.message ? { message: body.message } : {}),
     });
-    if (!t.ok) throw new ApiError('invalid_request', `This payment cannot be tweeted: ${t.reason.replaceAll('_', ' ')}.`);
+    if (!t.ok)
+      throw new ApiError(
+        'invalid_request',
+        `This payment cannot be tweeted: ${t.reason.replaceAll('_', ' ')}.`,
+      );
     tweetText = t.text;
   }
   const id = randomUUID();
@@ -182,26 +250,24 @@ export async function createPayment(
     expiresAt = new Date(now.getTime() + days(config.claimDays));
     legs = [{ from: payer.id, to: SYSTEM.escrow, amountCents: body.amountCents, kind: 'escrow' }];
   }
-  await tx.query(
-    `INSERT INTO payments (id, payer_id, recipient_id, recipient_handle, amount_cents, fee_cents, message, mode, status,
-       tweet_text, reply_to_tweet_id, created_at, updated_at, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)`,
-    [
-      id,
-      payer.id,
-      recipient?.id ?? null,
-      handle,
-      body.amountCents,
-      fee,
-      body.message ?? null,
-      body.mode,
-      status,
-      tweetText,
-      body.replyToTweetId ?? null,
-      now,
-      expiresAt,
-    ],
-  );
+  await insertPayment(tx, {
+    id,
+    payerId: payer.id,
+    recipientId: recipient?.id ?? null,
+    recipientHandle: handle,
+    recipientXUserId: recipient?.x_user_id ?? null,
+    amountCents: body.amountCents,
+    feeCents: fee,
+    message: body.message ?? null,
+    mode: body.mode,
+    status,
+    tweetText,
+    tweetId: null,
+    replyToTweetId: body.replyToTweetId ?? null,
+    failureReason: null,
+    now,
+    expiresAt,
+  });
   try {
     await post(tx, legs, id, now);
   } catch (err) {
@@ -217,29 +283,68 @@ export async function createPayment(
  * Executes a payment whose funds are in holds (a matched tweet, a confirmation): completed when the
  * recipient has a wallet, else claimable (funds to escrow for `claimDays`).
  */
-export async function executeHeld(tx: Queryable, config: WalletConfig, p: PaymentRow, now: Date): Promise<PaymentStatus> {
+export async function executeHeld(
+  tx: Queryable,
+  config: WalletConfig,
+  p: PaymentRow,
+  now: Date,
+): Promise<PaymentStatus> {
   let recipient = p.recipient_id ? await getAccount(tx, p.recipient_id) : undefined;
   if (!recipient && p.recipient_x_user_id) recipient = await findByXUserId(tx, p.recipient_x_user_id);
   if (recipient && recipient.id === p.payer_id) {
-    await post(tx, [{ from: SYSTEM.holds, to: p.payer_id, amountCents: Number(p.amount_cents), kind: 'release' }], p.id, now);
+    await post(
+      tx,
+      [{ from: SYSTEM.holds, to: p.payer_id, amountCents: Number(p.amount_cents), kind: 'release' }],
+      p.id,
+      now,
+    );
     await setStatus(tx, p.id, 'failed', now, { expiresAt: null, failureReason: 'self_payment' });
     return 'failed';
   }
   if (recipient) {
     const { legs, fee } = payLegs(SYSTEM.holds, recipient, Number(p.amount_cents), 'payment');
     await post(tx, legs, p.id, now);
-    await setStatus(tx, p.id, 'completed', now, { expiresAt: null, feeCents: fee, recipientId: recipient.id });
+    await setStatus(tx, p.id, 'completed', now, {
+      expiresAt: null,
+      feeCents: fee,
+      recipientId: recipient.id,
+    });
     return 'completed';
   }
-  await post(tx, [{ from: SYSTEM.holds, to: SYSTEM.escrow, amountCents: Number(p.amount_cents), kind: 'escrow' }], p.id, now);
-  await setStatus(tx, p.id, 'claimable', now, { expiresAt: new Date(now.getTime() + days(config.claimDays)) });
+  await post(
+    tx,
+    [{ from: SYSTEM.holds, to: SYSTEM.escrow, amountCents: Number(p.amount_cents), kind: 'escrow' }],
+    p.id,
+    now,
+  );
+  await setStatus(tx, p.id, 'claimable', now, {
+    expiresAt: new Date(now.getTime() + days(config.claimDays)),
+  });
   return 'claimable';
 }
 
 /** Returns held or escrowed funds to the payer and ends the payment (`canceled` or `refunded`). */
-export async function release(tx: Queryable, p: PaymentRow, now: Date, to: 'canceled' | 'refunded', reason?: string) {
+export async function release(
+  tx: Queryable,
+  p: PaymentRow,
+  now: Date,
+  to: 'canceled' | 'refunded',
+  reason?: string,
+) {
   const from = p.status === 'claimable' ? SYSTEM.escrow : SYSTEM.holds;
-  await post(tx, [{ from, to: p.payer_id, amountCents: Number(p.amount_cents), kind: to === 'refunded' ? 'refund' : 'release' }], p.id, now);
+  await post(
+    tx,
+    [
+      {
+        from,
+        to: p.payer_id,
+        amountCents: Number(p.amount_cents),
+        kind: to === 'refunded' ? 'refund' : 'release',
+      },
+    ],
+    p.id,
+    now,
+  );
   await setStatus(tx, p.id, to, now, { expiresAt: null, ...(reason ? { failureReason: reason } : {}) });
 }
 
@@ -253,12 +358,21 @@ export async function visiblePayment(q: Queryable, viewerId: string, id: string)
   return row;
 }
 
-export async function confirmPayment(tx: Queryable, config: WalletConfig, viewerId: string, id: string, now: Date) {
+export async function confirmPayment(
+  tx: Queryable,
+  config: WalletConfig,
+  viewerId: string,
+  id: string,
+  now: Date,
+) {
   await visiblePayment(tx, viewerId, id);
   const p = await lockPayment(tx, id);
   if (p.payer_id !== viewerId) throw new ApiError('forbidden', 'Only the payer can confirm a payment.');
   if (p.status !== 'awaiting_confirmation') {
-    throw new ApiError('conflict', `This payment is ${p.status.replaceAll('_', ' ')}; only a payment awaiting confirmation can be confirmed.`);
+    throw new ApiError(
+      'conflict',
+      `This payment is ${p.status.replaceAll('_', ' ')}; only a payment awaiting confirmation can be confirmed.`,
+    );
   }
   if (p.expires_at && new Date(p.expires_at) <= now) {
     throw new ApiError('conflict', 'This payment expired; it was not made and its funds are released.');

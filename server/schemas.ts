@@ -17,7 +17,10 @@ import type {
 
 export const HANDLE_RE = /^[A-Za-z0-9_]{1,15}$/;
 
-const Handle = z.string().regex(HANDLE_RE, 'an X handle: 1–15 letters, digits or _').openapi({ example: 'alice' });
+const Handle = z
+  .string()
+  .regex(HANDLE_RE, 'an X handle: 1–15 letters, digits or _')
+  .openapi({ example: 'alice' });
 const Cents = z.number().int().safe();
 const XUserId = z.string().regex(/^[0-9]{1,20}$/, 'a numeric X user id');
 const TweetId = z.string().regex(/^[0-9]{1,20}$/, 'a numeric post id');
@@ -57,7 +60,9 @@ export const ProblemSchema = z
   })
   .openapi('Problem');
 
-export const HealthSchema = z.object({ status: z.literal('ok'), db: z.enum(['pglite', 'postgres']) }).openapi('Health');
+export const HealthSchema = z
+  .object({ status: z.literal('ok'), db: z.enum(['pglite', 'postgres']) })
+  .openapi('Health');
 
 export const ConfigSchema = z
   .object({

@@ -38,12 +38,16 @@ describe('rules', () => {
 
   it('should match exact rational half-up rounding for any amount and rate', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10_000_000 }), fc.integer({ min: 0, max: 10_000 }), (amount, bps) => {
-        const fee = feeCents(amount, bps);
-        // fee is the integer nearest to amount*bps/10000, ties up: 2*(amount*bps) in [(2fee-1)*5000, (2fee+1)*5000)
-        const twice = 2 * amount * bps;
-        return twice >= (2 * fee - 1) * 10_000 && twice < (2 * fee + 1) * 10_000;
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 10_000_000 }),
+        fc.integer({ min: 0, max: 10_000 }),
+        (amount, bps) => {
+          const fee = feeCents(amount, bps);
+          // fee is the integer nearest to amount*bps/10000, ties up: 2*(amount*bps) in [(2fee-1)*5000, (2fee+1)*5000)
+          const twice = 2 * amount * bps;
+          return twice >= (2 * fee - 1) * 10_000 && twice < (2 * fee + 1) * 10_000;
+        },
+      ),
     );
   });
 
@@ -65,11 +69,15 @@ describe('rules', () => {
       checkPayment({ amountCents: 10000, isSelf: false, recipient: { registered: true, kind: 'business' } }),
     ).toEqual({ ok: true, limitCents: 25000, feeBps: 150, feeCents: 150, netCents: 9850 });
     expect(
-      checkPayment({ amountCents: 50000, isSelf: false, recipient: { registered: true, kind: 'association' } }),
+      checkPayment({
+        amountCents: 50000,
+        isSelf: false,
+        recipient: { registered: true, kind: 'association' },
+      }),
     ).toMatchObject({ ok: true, feeCents: 0, netCents: 50000 });
-    expect(checkPayment({ amountCents: 1, isSelf: false, recipient: { registered: false, kind: 'person' } })).toMatchObject(
-      { ok: true },
-    );
+    expect(
+      checkPayment({ amountCents: 1, isSelf: false, recipient: { registered: false, kind: 'person' } }),
+    ).toMatchObject({ ok: true });
   });
 
   it('should reject with the API error code when a rule is broken', () => {
@@ -79,7 +87,11 @@ describe('rules', () => {
       reason: 'limit_exceeded',
     });
     expect(
-      checkPayment({ amountCents: 50001, isSelf: false, recipient: { registered: true, kind: 'association' } }),
+      checkPayment({
+        amountCents: 50001,
+        isSelf: false,
+        recipient: { registered: true, kind: 'association' },
+      }),
     ).toMatchObject({ ok: false, reason: 'limit_exceeded' });
     expect(checkPayment({ amountCents: 100, isSelf: true, recipient: person })).toMatchObject({
       ok: false,

@@ -6,10 +6,17 @@ import type { Db } from './types';
 export type { Db, Queryable, Row } from './types';
 
 /** Opens the wallet database (PostgreSQL when `databaseUrl` is given, else PGlite) and migrates it. */
-export async function openDb(opts: { databaseUrl?: string; dataDir?: string }): Promise<Db> {
+export async function openDb(opts: {
+  databaseUrl?: string;
+  dataDir?: string;
+  pgliteTemplate?: Blob;
+}): Promise<Db> {
   const db = opts.databaseUrl
     ? await openPostgres(opts.databaseUrl)
-    : await openPglite(opts.dataDir ?? './.data/wallet');
+    : await openPglite(
+        opts.dataDir ?? './.data/wallet',
+        opts.pgliteTemplate ? { template: opts.pgliteTemplate } : {},
+      );
   try {
     await migrate(db);
   } catch (err) {

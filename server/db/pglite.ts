@@ -6,9 +6,10 @@ import type { Db, Queryable, Row } from './types';
  * Embedded PostgreSQL (PGlite). One connection: every query and transaction goes through one queue, so
  * two requests never interleave inside a transaction (the "one writer" model).
  */
-export async function openPglite(dataDir: string): Promise<Db> {
+export async function openPglite(dataDir: string, opts: { template?: Blob } = {}): Promise<Db> {
   if (!dataDir.startsWith('memory://')) fs.mkdirSync(dataDir, { recursive: true });
-  const pg = await PGlite.create(dataDir);
+  // A template (a dumped, already migrated data dir) skips initdb: about 3× faster to start (tests).
+  const pg = await PGlite.create(dataDir, opts.template ? { loadDataDir: opts.template } : {});
   let tail: Promise<unknown> = Promise.resolve();
   function exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = tail.then(fn, fn);
@@ -24,6 +25,7 @@ export async function openPglite(dataDir: string): Promise<Db> {
   let closed = false;
   return {
     kind: 'pglite',
+    dump: () => exclusive(() => pg.dumpDataDir('none')),
     query: (sql, params) => exclusive(() => direct.query(sql, params)),
     transaction: (fn) =>
       exclusive(async () => {
