@@ -77,8 +77,7 @@ export interface FormatPaymentTweetInput extends PaymentTweetOptions {
 }
 
 export type FormatPaymentTweetResult =
-  | { ok: true; text: string; weightedLength: number }
-  | { ok: false; reason: PaymentTweetReason };
+  { ok: true; text: string; weightedLength: number } | { ok: false; reason: PaymentTweetReason };
 
 export type ParsePaymentTweetResult =
   | { ok: true; amountCents: number; recipientHandle: string; message: string }
@@ -88,6 +87,8 @@ const HANDLE = /^[A-Za-z0-9_]{1,15}$/;
 const VERB = /^[A-Za-z][A-Za-z0-9_]{0,49}$/;
 
 // Invisible or reordering characters. ZWJ, VS16 and tags are checked in context below.
+/* eslint-disable no-control-regex, no-misleading-character-class -- these patterns list invisible code points and
+   emoji sequences (ZWJ, VS16, keycaps) on purpose */
 const HIDDEN =
   /[\0-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b\u200c\u200e\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0e\ufeff\uffa0\ufff0-\ufffb\u{1d173}-\u{1d17a}\u{e0000}-\u{e0fff}]/u;
 const ALLOWED_SEQUENCES =
@@ -97,6 +98,7 @@ function hasHiddenCharacters(text: string): boolean {
   const rest = text.replace(ALLOWED_SEQUENCES, '');
   return HIDDEN.test(rest) || /[\u200d\ufe0f]/u.test(rest);
 }
+/* eslint-enable no-control-regex, no-misleading-character-class */
 
 // A mention as X sees it: @ or ＠ not preceded by an ASCII word character or one of !#$%&*@＠.
 const MENTION = /(?<![A-Za-z0-9_!#$%&*@＠])([@＠])([\p{L}\p{N}\p{M}_]*)/gu;
@@ -122,7 +124,8 @@ export function parsePaymentTweet(text: string, options: PaymentTweetOptions): P
 
 function parse(text: string, { botHandle, hashtag }: PaymentTweetOptions): ParsePaymentTweetResult {
   if (typeof text !== 'string' || text.trim() === '') return fail('empty');
-  if (text.length > 4 * MAX_WEIGHTED_LENGTH || weightedLength(text) > MAX_WEIGHTED_LENGTH) return fail('too_long');
+  if (text.length > 4 * MAX_WEIGHTED_LENGTH || weightedLength(text) > MAX_WEIGHTED_LENGTH)
+    return fail('too_long');
   if (hasHiddenCharacters(text)) return fail('hidden_characters');
 
   const bot: Span[] = [];
@@ -154,7 +157,9 @@ function parse(text: string, { botHandle, hashtag }: PaymentTweetOptions): Parse
   if (recipient === undefined) return fail('no_recipient');
   if (others.length > 0) return fail('several_recipients');
 
-  const spans = [bot[0], verbs[0], amount.amount, recipient].sort((a, b) => (a?.start ?? 0) - (b?.start ?? 0));
+  const spans = [bot[0], verbs[0], amount.amount, recipient].sort(
+    (a, b) => (a?.start ?? 0) - (b?.start ?? 0),
+  );
   let message = '';
   let from = 0;
   for (const span of spans) {
@@ -240,8 +245,9 @@ function classify(core: string): { cents: number } | Failure | undefined {
 function numberCents(num: string): { cents: number } | Failure {
   if (/^\d+[.,]\d$/.test(num)) return fail('amount_one_decimal', hintFor(`${num}0`));
   if (/['’_]/.test(num) || /[.,].*[.,]/.test(num) || /^[1-9]\d{0,2}[.,]\d{3}$/.test(num)) {
-    const plain = num.replace(/^(\d{1,3}(?:([.,'’_])\d{3})+)(?:(?!\2)[.,](\d\d))?$/, (_, int: string, sep: string, dec?: string) =>
-      `${int.split(sep).join('')}${dec ? `,${dec}` : ''}`,
+    const plain = num.replace(
+      /^(\d{1,3}(?:([.,'’_])\d{3})+)(?:(?!\2)[.,](\d\d))?$/,
+      (_, int: string, sep: string, dec?: string) => `${int.split(sep).join('')}${dec ? `,${dec}` : ''}`,
     );
     return fail('thousands_separator', plain === num ? undefined : hintFor(plain));
   }
@@ -272,7 +278,10 @@ function findAmount(text: string): AmountResult {
         return 'cents' in checked ? fail('currency_separated', hintFor(previous.core)) : checked;
       }
       if (next !== undefined && BARE_NUMBER.test(next.core)) {
-        return fail(OTHER_CURRENCY.test(token.core) ? 'currency_unsupported' : 'currency_before_amount', hintFor(next.core));
+        return fail(
+          OTHER_CURRENCY.test(token.core) ? 'currency_unsupported' : 'currency_before_amount',
+          hintFor(next.core),
+        );
       }
       continue;
     }
@@ -282,7 +291,8 @@ function findAmount(text: string): AmountResult {
       continue;
     }
     if (!('cents' in result)) return result;
-    if (afterNumber) return fail('thousands_separator', hintFor(`${previous.core}${token.core.replace(/(?:eur|€)$/i, '')}`));
+    if (afterNumber)
+      return fail('thousands_separator', hintFor(`${previous.core}${token.core.replace(/(?:eur|€)$/i, '')}`));
     amounts.push({ start: token.start, end: token.end, cents: result.cents });
   }
   const [amount, ...others] = amounts;
@@ -330,7 +340,11 @@ export function formatPaymentTweet(input: FormatPaymentTweetInput): FormatPaymen
   // The message must not change how the tweet reads: parse it back and demand the same payment.
   const parsed = parse(text, { botHandle, hashtag });
   if (!parsed.ok) return fail(messageReason(parsed.reason));
-  if (parsed.amountCents !== amountCents || parsed.recipientHandle !== recipientHandle || parsed.message !== message) {
+  if (
+    parsed.amountCents !== amountCents ||
+    parsed.recipientHandle !== recipientHandle ||
+    parsed.message !== message
+  ) {
     return fail('message_has_amount');
   }
   return { ok: true, text, weightedLength: length };
