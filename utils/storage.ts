@@ -212,10 +212,11 @@ export interface TrackedStatuses {
   accountId: string | null;
   /** Last status seen (and notified) per payment id. */
   statuses: Record<string, PaymentStatus>;
-  /** Epoch ms until which the fast poll runs (right after a payment was created). */
-  fastUntil: number;
 }
 
 export const trackedItem = storage.defineItem<TrackedStatuses>('local:tracked', {
-  fallback: { accountId: null, statuses: {}, fastUntil: 0 },
+  fallback: { accountId: null, statuses: {} },
 });
+
+/** Epoch ms until which the fast status poll runs (right after a payment was created). */
+export const fastPollUntilItem = storage.defineItem<number>('session:fastPollUntil', { fallback: 0 });
