@@ -16,6 +16,23 @@ export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   imports: false,
   vite: () => ({ plugins: [preact()] }),
+  zip: {
+    // The sources zip addons.mozilla.org asks for holds only what builds the extension (see README,
+    // "Building from source"); the wallet server, tests, benchmarks, docs and local data stay out.
+    excludeSources: [
+      'server/**',
+      'tests/**',
+      'bench/**',
+      'docs/**',
+      'scripts/**',
+      'test-results/**',
+      'playwright-report/**',
+      'blob-report/**',
+      'coverage/**',
+      'tmp/**',
+      '**/*.log',
+    ],
+  },
   manifest: ({ browser, manifestVersion }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',

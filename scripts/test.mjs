@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm test`: build both browsers, then typecheck, lint, format check, unit + server tests (vitest),
- * end-to-end tests in Chromium (Playwright), the Firefox test and `web-ext lint`.
+ * end-to-end tests in Chromium (Playwright), the Firefox test, `web-ext lint`, and the store zips
+ * (rebuilt from the sources zip to check they reproduce).
  * Stops at the first failing step; ends with one line "N passed, N failed" summing every runner.
  */
 import { spawnSync } from 'node:child_process';
@@ -87,6 +88,8 @@ const steps = [
     args: ['scripts/web-ext-lint.mjs'],
     optional: () => fs.existsSync('scripts/web-ext-lint.mjs'),
   },
+  // The store zips, then an addons.mozilla.org-style rebuild from the sources zip (~40 s: npm ci + build).
+  { name: 'zip', cmd: 'node', args: ['scripts/zip-verify.mjs'] },
 ];
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
