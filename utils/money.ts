@@ -83,7 +83,10 @@ function splitCents(cents: number): { int: string; frac: string } {
 /** Display form through Intl (e.g. "12,50 €" in fr, "€12.50" in en). Not for tweets: it emits NNBSP/NBSP. */
 export function formatAmount(cents: number, locale: AmountLocale): string {
   const { int, frac } = splitCents(cents);
-  const nf = new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR' });
+  const nf = new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+    style: 'currency',
+    currency: 'EUR',
+  });
   // A decimal string keeps Intl exact (Intl.NumberFormat v3); no float is ever made from money.
   return nf.format(`${int}.${frac}` as unknown as number);
 }

@@ -77,8 +77,7 @@ export interface FormatPaymentTweetInput extends PaymentTweetOptions {
 }
 
 export type FormatPaymentTweetResult =
-  | { ok: true; text: string; weightedLength: number }
-  | { ok: false; reason: PaymentTweetReason };
+  { ok: true; text: string; weightedLength: number } | { ok: false; reason: PaymentTweetReason };
 
 export type ParsePaymentTweetResult =
   | { ok: true; amountCents: number; recipientHandle: string; message: string }
@@ -87,15 +86,45 @@ export type ParsePaymentTweetResult =
 const HANDLE = /^[A-Za-z0-9_]{1,15}$/;
 const VERB = /^[A-Za-z][A-Za-z0-9_]{0,49}$/;
 
-// Invisible or reordering characters. ZWJ, VS16 and tags are checked in context below.
-const HIDDEN =
-  /[\0-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b\u200c\u200e\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0e\ufeff\uffa0\ufff0-\ufffb\u{1d173}-\u{1d17a}\u{e0000}-\u{e0fff}]/u;
+/**
+ * Invisible or reordering code points, as inclusive [first, last] ranges: C0/C1 controls (not tab, LF, CR), soft
+ * hyphen, combining grapheme joiner, Arabic letter mark, Hangul fillers, Khmer/Mongolian invisibles, zero-width
+ * space/joiners, bidi marks, embeddings, overrides and isolates, word joiner and invisible operators, variation
+ * selectors, BOM, specials, musical invisible formatters and tags. ZWJ, VS16 and tags are legitimate inside the
+ * emoji sequences of ALLOWED_SEQUENCES, which are removed before this table is applied. A table rather than a
+ * regex character class: a class listing joiners and variation selectors reads as "combined characters".
+ */
+const HIDDEN_RANGES: readonly (readonly [number, number])[] = [
+  [0x00, 0x08],
+  [0x0b, 0x0c],
+  [0x0e, 0x1f],
+  [0x7f, 0x9f],
+  [0xad, 0xad],
+  [0x34f, 0x34f],
+  [0x61c, 0x61c],
+  [0x115f, 0x1160],
+  [0x17b4, 0x17b5],
+  [0x180b, 0x180f],
+  [0x200b, 0x200f],
+  [0x2028, 0x202e],
+  [0x2060, 0x206f],
+  [0x3164, 0x3164],
+  [0xfe00, 0xfe0f],
+  [0xfeff, 0xfeff],
+  [0xffa0, 0xffa0],
+  [0xfff0, 0xfffb],
+  [0x1d173, 0x1d17a],
+  [0xe0000, 0xe0fff],
+];
 const ALLOWED_SEQUENCES =
-  /\p{Extended_Pictographic}\ufe0f?\p{Emoji_Modifier}?(?:\u200d\p{Extended_Pictographic}\ufe0f?\p{Emoji_Modifier}?)+|\u{1f3f4}[\u{e0020}-\u{e007e}]+\u{e007f}|[\p{Emoji}]\ufe0f\u20e3?/gu;
+  /\p{Extended_Pictographic}\ufe0f?\p{Emoji_Modifier}?(?:\u200d\p{Extended_Pictographic}\ufe0f?\p{Emoji_Modifier}?)+|\u{1f3f4}[\u{e0020}-\u{e007e}]+\u{e007f}|\p{Emoji}\ufe0f\u20e3?/gu;
 
 function hasHiddenCharacters(text: string): boolean {
-  const rest = text.replace(ALLOWED_SEQUENCES, '');
-  return HIDDEN.test(rest) || /[\u200d\ufe0f]/u.test(rest);
+  for (const char of text.replace(ALLOWED_SEQUENCES, '')) {
+    const cp = char.codePointAt(0) ?? 0;
+    if (HIDDEN_RANGES.some(([first, last]) => cp >= first && cp <= last)) return true;
+  }
+  return false;
 }
 
 // A mention as X sees it: @ or ＠ not preceded by an ASCII word character or one of !#$%&*@＠.
@@ -122,7 +151,8 @@ export function parsePaymentTweet(text: string, options: PaymentTweetOptions): P
 
 function parse(text: string, { botHandle, hashtag }: PaymentTweetOptions): ParsePaymentTweetResult {
   if (typeof text !== 'string' || text.trim() === '') return fail('empty');
-  if (text.length > 4 * MAX_WEIGHTED_LENGTH || weightedLength(text) > MAX_WEIGHTED_LENGTH) return fail('too_long');
+  if (text.length > 4 * MAX_WEIGHTED_LENGTH || weightedLength(text) > MAX_WEIGHTED_LENGTH)
+    return fail('too_long');
   if (hasHiddenCharacters(text)) return fail('hidden_characters');
 
   const bot: Span[] = [];
@@ -154,7 +184,9 @@ function parse(text: string, { botHandle, hashtag }: PaymentTweetOptions): Parse
   if (recipient === undefined) return fail('no_recipient');
   if (others.length > 0) return fail('several_recipients');
 
-  const spans = [bot[0], verbs[0], amount.amount, recipient].sort((a, b) => (a?.start ?? 0) - (b?.start ?? 0));
+  const spans = [bot[0], verbs[0], amount.amount, recipient].sort(
+    (a, b) => (a?.start ?? 0) - (b?.start ?? 0),
+  );
   let message = '';
   let from = 0;
   for (const span of spans) {
@@ -240,8 +272,9 @@ function classify(core: string): { cents: number } | Failure | undefined {
 function numberCents(num: string): { cents: number } | Failure {
   if (/^\d+[.,]\d$/.test(num)) return fail('amount_one_decimal', hintFor(`${num}0`));
   if (/['’_]/.test(num) || /[.,].*[.,]/.test(num) || /^[1-9]\d{0,2}[.,]\d{3}$/.test(num)) {
-    const plain = num.replace(/^(\d{1,3}(?:([.,'’_])\d{3})+)(?:(?!\2)[.,](\d\d))?$/, (_, int: string, sep: string, dec?: string) =>
-      `${int.split(sep).join('')}${dec ? `,${dec}` : ''}`,
+    const plain = num.replace(
+      /^(\d{1,3}(?:([.,'’_])\d{3})+)(?:(?!\2)[.,](\d\d))?$/,
+      (_, int: string, sep: string, dec?: string) => `${int.split(sep).join('')}${dec ? `,${dec}` : ''}`,
     );
     return fail('thousands_separator', plain === num ? undefined : hintFor(plain));
   }
@@ -272,7 +305,10 @@ function findAmount(text: string): AmountResult {
         return 'cents' in checked ? fail('currency_separated', hintFor(previous.core)) : checked;
       }
       if (next !== undefined && BARE_NUMBER.test(next.core)) {
-        return fail(OTHER_CURRENCY.test(token.core) ? 'currency_unsupported' : 'currency_before_amount', hintFor(next.core));
+        return fail(
+          OTHER_CURRENCY.test(token.core) ? 'currency_unsupported' : 'currency_before_amount',
+          hintFor(next.core),
+        );
       }
       continue;
     }
@@ -282,7 +318,8 @@ function findAmount(text: string): AmountResult {
       continue;
     }
     if (!('cents' in result)) return result;
-    if (afterNumber) return fail('thousands_separator', hintFor(`${previous.core}${token.core.replace(/(?:eur|€)$/i, '')}`));
+    if (afterNumber)
+      return fail('thousands_separator', hintFor(`${previous.core}${token.core.replace(/(?:eur|€)$/i, '')}`));
     amounts.push({ start: token.start, end: token.end, cents: result.cents });
   }
   const [amount, ...others] = amounts;
@@ -330,7 +367,11 @@ export function formatPaymentTweet(input: FormatPaymentTweetInput): FormatPaymen
   // The message must not change how the tweet reads: parse it back and demand the same payment.
   const parsed = parse(text, { botHandle, hashtag });
   if (!parsed.ok) return fail(messageReason(parsed.reason));
-  if (parsed.amountCents !== amountCents || parsed.recipientHandle !== recipientHandle || parsed.message !== message) {
+  if (
+    parsed.amountCents !== amountCents ||
+    parsed.recipientHandle !== recipientHandle ||
+    parsed.message !== message
+  ) {
     return fail('message_has_amount');
   }
   return { ok: true, text, weightedLength: length };
