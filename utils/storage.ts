@@ -22,6 +22,8 @@ export interface StoredTokens {
   accessExpiresAt: number;
   /** The wallet account these tokens belong to (not secret; binds intents to their account). */
   accountId: string | null;
+  /** The wallet server that issued them: they are never sent anywhere else (a changed URL means signed out). */
+  walletUrl: string;
 }
 
 export const tokensItem = storage.defineItem<StoredTokens | null>('session:tokens', { fallback: null });

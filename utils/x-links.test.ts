@@ -4,7 +4,10 @@ import { parseXTarget, tweetIntentUrl } from './x-links';
 describe('parseXTarget', () => {
   it('should find the profile or the post of an X URL', () => {
     expect(parseXTarget('https://x.com/bob_42')).toEqual({ recipientHandle: 'bob_42', tweetId: null });
-    expect(parseXTarget('https://twitter.com/Bob/with_replies?lang=fr')).toEqual({ recipientHandle: 'Bob', tweetId: null });
+    expect(parseXTarget('https://twitter.com/Bob/with_replies?lang=fr')).toEqual({
+      recipientHandle: 'Bob',
+      tweetId: null,
+    });
     expect(parseXTarget('https://mobile.x.com/bob/status/1790000000000000001/photo/1')).toEqual({
       recipientHandle: 'bob',
       tweetId: '1790000000000000001',

@@ -4,7 +4,14 @@
  */
 import { HANDLE_RE, TWEET_ID_RE } from './messaging';
 
-const X_HOSTS = new Set(['x.com', 'twitter.com', 'mobile.x.com', 'mobile.twitter.com', 'www.x.com', 'www.twitter.com']);
+const X_HOSTS = new Set([
+  'x.com',
+  'twitter.com',
+  'mobile.x.com',
+  'mobile.twitter.com',
+  'www.x.com',
+  'www.twitter.com',
+]);
 
 /** First path segments that are X's own pages, never a user's profile. */
 const RESERVED = new Set([
@@ -34,7 +41,9 @@ const RESERVED = new Set([
 ]);
 
 /** The profile or post an X URL shows: `/handle…` or `/handle/status/<id>…`; null for anything else. */
-export function parseXTarget(url: string | undefined): { recipientHandle: string; tweetId: string | null } | null {
+export function parseXTarget(
+  url: string | undefined,
+): { recipientHandle: string; tweetId: string | null } | null {
   if (!url) return null;
   let u: URL;
   try {

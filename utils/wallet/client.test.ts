@@ -4,7 +4,12 @@ import { settingsItem, tokensItem } from '../storage';
 import { WalletClient } from './client';
 import { createFakeFetch, json, problem, type FakeRoute } from './fake-fetch';
 
-const ME = { id: 'acc-1', email: 'a@example.test', displayName: 'Alice', balance: { availableCents: 100, heldCents: 0 } };
+const ME = {
+  id: 'acc-1',
+  email: 'a@example.test',
+  displayName: 'Alice',
+  balance: { availableCents: 100, heldCents: 0 },
+};
 
 /** A fake wallet auth: access tokens `A<n>`, refresh tokens `R<n>`; only the latest pair is valid. */
 function fakeAuth(extra: Record<string, FakeRoute> = {}) {
@@ -23,7 +28,9 @@ function fakeAuth(extra: Record<string, FakeRoute> = {}) {
       call.headers.authorization === `Bearer ${valid.access}` ? route(call) : problem(401, 'unauthorized');
   const fake = createFakeFetch({
     'POST /v1/auth/login': (c) =>
-      (c.body as { password: string }).password === 'correct horse' ? json(200, pair()) : problem(401, 'unauthorized'),
+      (c.body as { password: string }).password === 'correct horse'
+        ? json(200, pair())
+        : problem(401, 'unauthorized'),
     'POST /v1/auth/refresh': (c) => {
       refreshes++;
       return (c.body as { refreshToken: string }).refreshToken === valid.refresh
@@ -71,7 +78,11 @@ describe('WalletClient', () => {
     expect(await c.login('a@example.test', 'wrong')).toMatchObject({ ok: false, code: 'unauthorized' });
     expect(await tokensItem.getValue()).toBeNull();
     expect(await c.login('a@example.test', 'correct horse')).toMatchObject({ ok: true, value: ME });
-    expect(await tokensItem.getValue()).toMatchObject({ accessToken: 'A1', refreshToken: 'R1', accountId: 'acc-1' });
+    expect(await tokensItem.getValue()).toMatchObject({
+      accessToken: 'A1',
+      refreshToken: 'R1',
+      accountId: 'acc-1',
+    });
     expect(fake.calls.at(-1)?.headers.authorization).toBe('Bearer A1');
   });
 
@@ -88,7 +99,11 @@ describe('WalletClient', () => {
     fake.expireAccess();
     expect(await c.me()).toMatchObject({ ok: true, value: ME });
     expect(fake.refreshes()).toBe(1);
-    expect(await tokensItem.getValue()).toMatchObject({ accessToken: 'A2', refreshToken: 'R2', accountId: 'acc-1' });
+    expect(await tokensItem.getValue()).toMatchObject({
+      accessToken: 'A2',
+      refreshToken: 'R2',
+      accountId: 'acc-1',
+    });
   });
 
   it('should refresh ahead of expiry without a failed request', async () => {
@@ -143,6 +158,19 @@ describe('WalletClient', () => {
     await c.login('a@example.test', 'correct horse');
     await c.logout();
     expect(fake.calls.at(-1)).toMatchObject({ method: 'POST', path: '/v1/auth/logout' });
+    expect(await tokensItem.getValue()).toBeNull();
+  });
+
+  it('should never send the tokens to another wallet server: a changed URL means signed out', async () => {
+    const fake = fakeAuth();
+    const c = client(fake.fetch);
+    await c.login('a@example.test', 'correct horse');
+    expect(await tokensItem.getValue()).toMatchObject({ walletUrl: 'http://127.0.0.1:8787' });
+    await settingsItem.setValue({ walletUrl: 'https://evil.example' });
+    const before = fake.calls.length;
+    expect(await c.me()).toEqual({ ok: false, code: 'signed_out', status: null });
+    expect(await c.hasSession()).toBe(false);
+    expect(fake.calls.length).toBe(before);
     expect(await tokensItem.getValue()).toBeNull();
   });
 });

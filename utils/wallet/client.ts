@@ -4,7 +4,7 @@
  * calls refresh the access token ahead of expiry, and on a 401 refresh once and retry; a refused refresh means
  * signed out (tokens cleared).
  */
-import { getSettings, tokensItem } from '../storage';
+import { getSettings, tokensItem, type StoredTokens } from '../storage';
 import { DEFAULT_HTTP, sendWithRetry, type ApiResult, type HttpOptions } from './http';
 import { REFRESH_MARGIN_MS, TokenRefresher, tokensFrom } from './session';
 import type {
@@ -43,20 +43,43 @@ export class WalletClient {
     this.now = options.now ?? Date.now;
     this.baseUrl = options.baseUrl ?? (async () => (await getSettings()).walletUrl);
     this.refresher = new TokenRefresher(
-      (refreshToken) => this.call<TokenPair>('POST', '/v1/auth/refresh', { body: { refreshToken } }),
+      (refreshToken, base) =>
+        this.send<TokenPair>(base, 'POST', '/v1/auth/refresh', { body: { refreshToken } }),
       this.now,
     );
   }
 
-  /** An unauthenticated call. */
-  private async call<T>(method: 'GET' | 'POST', path: string, opts: CallOptions = {}, token?: string) {
+  /** One call to `base` + `path`, with the bearer `token` if given. */
+  private send<T>(
+    base: string,
+    method: 'GET' | 'POST',
+    path: string,
+    opts: CallOptions = {},
+    token?: string,
+  ) {
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
     if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
-    return sendWithRetry<T>(
-      { method, url: (await this.baseUrl()) + path, headers, body: opts.body },
-      this.http,
-    );
+    return sendWithRetry<T>({ method, url: base + path, headers, body: opts.body }, this.http);
+  }
+
+  /** An unauthenticated call to the configured wallet. */
+  private async call<T>(method: 'GET' | 'POST', path: string, opts: CallOptions = {}) {
+    return this.send<T>(await this.baseUrl(), method, path, opts);
+  }
+
+  /**
+   * The stored tokens, if they were issued by the configured wallet. Tokens of another wallet server (the URL
+   * was changed in the options) are forgotten: they must never be sent to a different server.
+   */
+  private async session(): Promise<StoredTokens | null> {
+    const tokens = await tokensItem.getValue();
+    if (!tokens) return null;
+    if (tokens.walletUrl !== (await this.baseUrl())) {
+      await tokensItem.setValue(null);
+      return null;
+    }
+    return tokens;
   }
 
   /** An authenticated call: refresh ahead of expiry; on 401 refresh once and retry; then signed out. */
@@ -65,18 +88,18 @@ export class WalletClient {
     path: string,
     opts: CallOptions = {},
   ): Promise<ApiResult<T>> {
-    let tokens = await tokensItem.getValue();
+    let tokens = await this.session();
     if (!tokens) return { ok: false, code: 'signed_out', status: null };
     if (tokens.accessExpiresAt - this.now() < REFRESH_MARGIN_MS) {
       const refreshed = await this.refresher.refresh(tokens.accessToken);
       if (!refreshed.ok) return { ok: false, code: refreshed.code, status: null };
       tokens = refreshed.tokens;
     }
-    const first = await this.call<T>(method, path, opts, tokens.accessToken);
+    const first = await this.send<T>(tokens.walletUrl, method, path, opts, tokens.accessToken);
     if (first.ok || first.status !== 401) return first;
     const refreshed = await this.refresher.refresh(tokens.accessToken);
     if (!refreshed.ok) return { ok: false, code: refreshed.code, status: null };
-    const second = await this.call<T>(method, path, opts, refreshed.tokens.accessToken);
+    const second = await this.send<T>(tokens.walletUrl, method, path, opts, refreshed.tokens.accessToken);
     if (!second.ok && second.status === 401) {
       await tokensItem.setValue(null);
       return { ok: false, code: 'signed_out', status: 401 };
@@ -84,11 +107,12 @@ export class WalletClient {
     return second;
   }
 
-  /** Signs in and stores the tokens (bound to the account id from `/v1/me`). */
+  /** Signs in and stores the tokens (bound to the wallet URL and to the account id from `/v1/me`). */
   async login(email: string, password: string): Promise<ApiResult<Me>> {
-    const res = await this.call<TokenPair>('POST', '/v1/auth/login', { body: { email, password } });
+    const base = await this.baseUrl();
+    const res = await this.send<TokenPair>(base, 'POST', '/v1/auth/login', { body: { email, password } });
     if (!res.ok) return res;
-    await tokensItem.setValue(tokensFrom(res.value, null, this.now()));
+    await tokensItem.setValue(tokensFrom(res.value, null, this.now(), base));
     const me = await this.me();
     if (!me.ok) {
       await tokensItem.setValue(null);
@@ -99,11 +123,24 @@ export class WalletClient {
     return me;
   }
 
-  /** Revokes the session server-side (best effort) and forgets the tokens. */
+  /** Revokes the session server-side (best effort, one attempt) and forgets the tokens. */
   async logout(): Promise<void> {
     const tokens = await tokensItem.getValue();
-    if (tokens) await this.call<null>('POST', '/v1/auth/logout', {}, tokens.accessToken);
     await tokensItem.setValue(null);
+    if (!tokens) return;
+    await sendWithRetry<null>(
+      {
+        method: 'POST',
+        url: `${tokens.walletUrl}/v1/auth/logout`,
+        headers: { authorization: `Bearer ${tokens.accessToken}` },
+      },
+      { ...this.http, backoffMs: [], timeoutMs: Math.min(this.http.timeoutMs, 5_000) },
+    );
+  }
+
+  /** True when tokens of the configured wallet are stored (no request). */
+  async hasSession(): Promise<boolean> {
+    return (await this.session()) !== null;
   }
 
   /** The signed-in account id, if any (from storage; no request). */

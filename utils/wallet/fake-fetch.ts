@@ -7,6 +7,8 @@ export interface RecordedCall {
   path: string;
   headers: Record<string, string>;
   body: unknown;
+  /** Values of the route's `:name` segments. */
+  params: Record<string, string>;
 }
 
 export type FakeRoute = (call: RecordedCall) => Response | Promise<Response>;
@@ -22,6 +24,24 @@ export function problem(status: number, code: string, detail = code): Response {
   return json(status, { type: 'about:blank', title: code, status, detail, code });
 }
 
+/** Matches `METHOD /path/:param` route keys against a call. */
+function matchRoute(key: string, method: string, pathname: string): Record<string, string> | null {
+  const [m, pattern] = key.split(' ');
+  if (m !== method || !pattern) return null;
+  const want = pattern.split('/');
+  const got = pathname.split('/');
+  if (want.length !== got.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i] ?? '';
+    const g = got[i] ?? '';
+    if (w.startsWith(':')) params[w.slice(1)] = decodeURIComponent(g);
+    else if (w !== g) return null;
+  }
+  return params;
+}
+
+/** Routes are keyed `METHOD /path`, where a `:name` segment matches any one segment. */
 export function createFakeFetch(routes: Record<string, FakeRoute>) {
   const calls: RecordedCall[] = [];
   const fetch = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
@@ -33,11 +53,14 @@ export function createFakeFetch(routes: Record<string, FakeRoute>) {
       path: url.pathname + url.search,
       headers,
       body: typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined,
+      params: {},
     };
     calls.push(call);
-    const route = routes[`${call.method} ${url.pathname}`];
-    if (!route) return problem(404, 'not_found');
-    return route(call);
+    for (const [key, route] of Object.entries(routes)) {
+      const params = matchRoute(key, call.method, url.pathname);
+      if (params) return route({ ...call, params });
+    }
+    return problem(404, 'not_found');
   };
   return { fetch: fetch as typeof globalThis.fetch, calls };
 }

@@ -49,7 +49,9 @@ describe('sendWithRetry', () => {
     const inFlight = createFakeFetch({
       'POST /v1/payments': () => (++n === 1 ? problem(409, 'idempotency_in_flight') : json(201, { id: 'p' })),
     });
-    expect(await sendWithRetry({ method: 'POST', url: 'http://w/v1/payments' }, opts(inFlight.fetch))).toMatchObject({
+    expect(
+      await sendWithRetry({ method: 'POST', url: 'http://w/v1/payments' }, opts(inFlight.fetch)),
+    ).toMatchObject({
       ok: true,
     });
     const limit = createFakeFetch({

@@ -6,7 +6,12 @@ import { createFakeFetch, json, problem, type RecordedCall } from './fake-fetch'
 import { getIntent, INTENT_MAX_AGE_MS, reconcileIntents, saveNewIntent, sendIntent } from './intents';
 import type { CreatePaymentBody } from './types';
 
-const BODY: CreatePaymentBody = { recipientHandle: 'bob', amountCents: 500, currency: 'EUR', mode: 'private' };
+const BODY: CreatePaymentBody = {
+  recipientHandle: 'bob',
+  amountCents: 500,
+  currency: 'EUR',
+  mode: 'private',
+};
 
 /** A fake wallet that honours Idempotency-Keys like the real one: same key → the stored answer. */
 function fakeWallet() {
@@ -37,7 +42,13 @@ function client(fetch: typeof globalThis.fetch) {
 }
 
 async function signIn(accountId = 'acc-1') {
-  await tokensItem.setValue({ accessToken: 'A', refreshToken: 'R', accessExpiresAt: Date.now() + 600_000, accountId });
+  await tokensItem.setValue({
+    accessToken: 'A',
+    refreshToken: 'R',
+    accessExpiresAt: Date.now() + 600_000,
+    accountId,
+    walletUrl: 'http://127.0.0.1:8787',
+  });
 }
 
 describe('payment intents', () => {
@@ -56,7 +67,9 @@ describe('payment intents', () => {
     const intent = await saveNewIntent({ requestId: 'r1', body: BODY, accountId: 'acc-1', tabId: 4 });
     const res = await sendIntent(client(spy), intent);
     expect(res).toMatchObject({ ok: true, value: { id: 'pay-1' } });
-    expect(seenAtSend[0]).toEqual([expect.objectContaining({ state: 'sending', idempotencyKey: intent.idempotencyKey })]);
+    expect(seenAtSend[0]).toEqual([
+      expect.objectContaining({ state: 'sending', idempotencyKey: intent.idempotencyKey }),
+    ]);
     expect(wallet.calls[0]?.headers['idempotency-key']).toBe(intent.idempotencyKey);
     expect(await getIntent('r1')).toMatchObject({ state: 'sent', paymentId: 'pay-1', attempts: 1 });
   });
@@ -71,7 +84,9 @@ describe('payment intents', () => {
     wallet.setMode('ok');
     expect(await reconcileIntents(client(wallet.fetch))).toBe(1);
     expect(wallet.created()).toBe(1);
-    expect(new Set(wallet.calls.map((c) => c.headers['idempotency-key']))).toEqual(new Set([intent.idempotencyKey]));
+    expect(new Set(wallet.calls.map((c) => c.headers['idempotency-key']))).toEqual(
+      new Set([intent.idempotencyKey]),
+    );
     expect(await getIntent('r1')).toMatchObject({ state: 'sent', paymentId: 'pay-1' });
     expect(await reconcileIntents(client(wallet.fetch))).toBe(0);
   });
@@ -101,7 +116,10 @@ describe('payment intents', () => {
   it('should abandon an intent too old to be replayed safely', async () => {
     const wallet = fakeWallet();
     const now = Date.now();
-    await saveNewIntent({ requestId: 'r1', body: BODY, accountId: 'acc-1', tabId: null }, now - INTENT_MAX_AGE_MS - 1);
+    await saveNewIntent(
+      { requestId: 'r1', body: BODY, accountId: 'acc-1', tabId: null },
+      now - INTENT_MAX_AGE_MS - 1,
+    );
     expect(await reconcileIntents(client(wallet.fetch), () => now)).toBe(0);
     expect(await getIntent('r1')).toMatchObject({ state: 'abandoned' });
     expect(wallet.calls).toHaveLength(0);
@@ -109,6 +127,8 @@ describe('payment intents', () => {
 
   it('should refuse a second intent for a request while the first is unfinished', async () => {
     await saveNewIntent({ requestId: 'r1', body: BODY, accountId: 'acc-1', tabId: null });
-    await expect(saveNewIntent({ requestId: 'r1', body: BODY, accountId: 'acc-1', tabId: null })).rejects.toThrow();
+    await expect(
+      saveNewIntent({ requestId: 'r1', body: BODY, accountId: 'acc-1', tabId: null }),
+    ).rejects.toThrow();
   });
 });

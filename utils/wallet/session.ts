@@ -10,8 +10,14 @@ import type { TokenPair } from './types';
 /** Refresh ahead of expiry by this much, so a request never starts with a token about to die. */
 export const REFRESH_MARGIN_MS = 30_000;
 
-export function tokensFrom(pair: TokenPair, accountId: string | null, now: number): StoredTokens {
+export function tokensFrom(
+  pair: TokenPair,
+  accountId: string | null,
+  now: number,
+  walletUrl: string,
+): StoredTokens {
   return {
+    walletUrl,
     accessToken: pair.accessToken,
     refreshToken: pair.refreshToken,
     accessExpiresAt: now + Math.max(0, pair.expiresIn) * 1_000,
@@ -30,13 +36,16 @@ export type RefreshResult =
 export class TokenRefresher {
   private readonly run: () => Promise<RefreshResult>;
 
-  constructor(exchange: (refreshToken: string) => Promise<ApiResult<TokenPair>>, now: () => number) {
+  constructor(
+    exchange: (refreshToken: string, walletUrl: string) => Promise<ApiResult<TokenPair>>,
+    now: () => number,
+  ) {
     this.run = singleFlight(async () => {
       const current = await tokensItem.getValue();
       if (!current) return { ok: false, code: 'signed_out' };
-      const res = await exchange(current.refreshToken);
+      const res = await exchange(current.refreshToken, current.walletUrl);
       if (res.ok) {
-        const tokens = tokensFrom(res.value, current.accountId, now());
+        const tokens = tokensFrom(res.value, current.accountId, now(), current.walletUrl);
         await tokensItem.setValue(tokens);
         return { ok: true, tokens };
       }

@@ -20,9 +20,10 @@ const MAX_TRACKED = 500;
 
 /** Euros for a notification, in the user's language ("5,00 €" / "€5.00"). Display only: no arithmetic. */
 export function formatEuros(cents: number, lang: Lang): string {
-  return new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR' }).format(
-    cents / 100,
-  );
+  return new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    style: 'currency',
+    currency: 'EUR',
+  }).format(cents / 100);
 }
 
 const withTracked = createLock();
@@ -66,7 +67,10 @@ export function noticeFor(payment: Payment, lang: Lang): Notice | null {
         : { title: 'Payment failed', message: `The payment of ${amount} to ${to} failed.` };
     case 'awaiting_confirmation':
       return fr
-        ? { title: 'Paiement à confirmer', message: `Confirmez ou annulez ${amount} à ${to} dans Tweetez Payez.` }
+        ? {
+            title: 'Paiement à confirmer',
+            message: `Confirmez ou annulez ${amount} à ${to} dans Tweetez Payez.`,
+          }
         : { title: 'Payment to confirm', message: `Confirm or cancel ${amount} to ${to} in Tweetez Payez.` };
     default:
       return null;
