@@ -40,7 +40,10 @@ const TweetSchema = z.object({
   /** An edited tweet arrives as a new tweet with a new id; the chain starts at `initial_tweet_id`. */
   edit_history: z
     .object({
-      initial_tweet_id: z.string().regex(/^[0-9]{1,20}$/).optional(),
+      initial_tweet_id: z
+        .string()
+        .regex(/^[0-9]{1,20}$/)
+        .optional(),
       edit_tweet_ids: z.array(z.string().regex(/^[0-9]{1,20}$/)).optional(),
     })
     .optional(),
