@@ -72,7 +72,7 @@ export const uniq = (prefix = 'u') =>
   `${prefix}${randomBytes(5).toString('hex')}${(seq++).toString(36)}`.slice(0, 15);
 export const xid = () => String(1e15 + Math.floor(Math.random() * 8e15));
 
-async function openTestDb(): Promise<{ db: Db; drop: () => Promise<void> }> {
+export async function openTestDb(): Promise<{ db: Db; drop: () => Promise<void> }> {
   if (process.env.WALLET_TEST_DB === 'postgres') {
     const url = process.env.DATABASE_URL;
     if (!url) throw new Error('WALLET_TEST_DB=postgres needs DATABASE_URL');
