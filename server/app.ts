@@ -2,7 +2,7 @@
  * The wallet HTTP API (shared/wallet-api.md) as a Hono app: `createApp(deps)` has no I/O of its own, so
  * tests call `app.request()` and `start.ts` serves it over HTTP.
  *
- * Cross-cutting: request ids (`x-request-id`), one JSON log line per request (method, path without query,
+ * Cross-cutting: request ids (`x-request-id`), one JSON log line per request (method, route pattern,
  * status, duration; never bodies, tokens or query strings), a 64 KiB body limit, RFC 9457 problem+json
  * for every error (a 5xx never carries internals), and the OpenAPI 3.1 document at /v1/openapi.json
  * generated from the same zod schemas that validate requests.
@@ -12,6 +12,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
+import { routePath } from 'hono/route';
 import type { ErrorCode } from '../utils/wallet/types';
 import { authenticate, LoginLimiter } from './auth';
 import type { AppEnv, Deps } from './deps';
@@ -63,7 +64,8 @@ export function createApp(deps: Deps) {
     deps.log.info('request', {
       requestId: c.get('requestId'),
       method: c.req.method,
-      path: c.req.path,
+      // The route pattern, not the raw path: a path can carry anything a client put there (even a token).
+      path: routePath(c, -1),
       status: c.res.status,
       ms: Math.round((performance.now() - t0) * 10) / 10,
       ...(c.get('accountId') ? { accountId: c.get('accountId') } : {}),
@@ -112,6 +114,10 @@ function toProblem(err: Error, c: Context<AppEnv>, deps: Deps): Response {
       err.status === 413 ? 'payload_too_large' : err.status === 401 ? 'unauthorized' : 'invalid_request';
     return problemResponse(code, err.message || 'The request is invalid.');
   }
-  deps.log.error('unhandled error', { requestId: c.get('requestId'), path: c.req.path, ...errorFields(err) });
+  deps.log.error('unhandled error', {
+    requestId: c.get('requestId'),
+    path: routePath(c, -1),
+    ...errorFields(err),
+  });
   return problemResponse('internal', `Something went wrong on our side (request ${c.get('requestId')}).`);
 }

@@ -94,7 +94,7 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
   return { url: u.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-async function openTestDb(): Promise<{ db: Db; drop: () => Promise<void> }> {
+export async function openTestDb(): Promise<{ db: Db; drop: () => Promise<void> }> {
   if (process.env.WALLET_TEST_DB === 'postgres') {
     const made = await createTestDatabase();
     const db = await openDb({ databaseUrl: made.url });

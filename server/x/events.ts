@@ -37,6 +37,16 @@ const TweetSchema = z.object({
   retweeted_status: z.unknown().optional(),
   quoted_status: z.unknown().optional(),
   is_quote_status: z.boolean().optional(),
+  /** An edited tweet arrives as a new tweet with a new id; the chain starts at `initial_tweet_id`. */
+  edit_history: z
+    .object({
+      initial_tweet_id: z
+        .string()
+        .regex(/^[0-9]{1,20}$/)
+        .optional(),
+      edit_tweet_ids: z.array(z.string().regex(/^[0-9]{1,20}$/)).optional(),
+    })
+    .optional(),
 });
 const DeleteSchema = z.object({
   status: z.object({ id: z.union([z.string(), z.number()]), user_id: z.union([z.string(), z.number()]) }),
@@ -133,6 +143,20 @@ async function processTweet(
       [t.id_str, eventId, t.user.id_str, now],
     );
     if (claimed.length === 0) return 'duplicate';
+    // An edit is the same payment tweet again: the first version of the chain to arrive is the only one
+    // that counts (an edit delivered first claims the original's id, so the original is then a duplicate).
+    const initial = t.edit_history?.initial_tweet_id ?? t.edit_history?.edit_tweet_ids?.[0] ?? t.id_str;
+    if (initial !== t.id_str) {
+      const first = await tx.query(
+        `INSERT INTO x_tweets (tweet_id, event_id, x_user_id, outcome, created_at) VALUES ($1, $2, $3, 'edited', $4)
+         ON CONFLICT (tweet_id) DO NOTHING RETURNING tweet_id`,
+        [initial, eventId, t.user.id_str, now],
+      );
+      if (first.length === 0) {
+        await tx.query(`UPDATE x_tweets SET outcome = 'ignored_edit' WHERE tweet_id = $1`, [t.id_str]);
+        return 'ignored_edit';
+      }
+    }
     const outcome = await decide(tx, deps, t, botId, now);
     await tx.query(`UPDATE x_tweets SET outcome = $2, payment_id = $3 WHERE tweet_id = $1`, [
       t.id_str,
