@@ -96,8 +96,7 @@ function punycodeLength(label: string): number {
 function isValidHost(host: string): boolean {
   return host.split('.').every((label) => {
     if (label.startsWith('-') || label.endsWith('-')) return false;
-    // eslint-disable-next-line no-control-regex
-    return /^[\x00-\x7f]*$/.test(label) ? label.length <= 63 : 4 + punycodeLength(label) <= 63;
+    return /^\p{ASCII}*$/u.test(label) ? label.length <= 63 : 4 + punycodeLength(label) <= 63;
   });
 }
 

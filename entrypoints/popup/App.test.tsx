@@ -6,7 +6,7 @@ import { byTestId, mount } from '@/components/test-utils';
 import type { Lang } from '@/utils/i18n';
 import type { sendMessage } from '@/utils/messaging';
 import type { Me, Payment } from '@/utils/wallet/types';
-import { App } from './App';
+import { App, REFRESH_MS } from './App';
 import { createPopupStore } from './store';
 
 type Reply = { ok: boolean } & Record<string, unknown>;
@@ -197,6 +197,27 @@ describe('popup', () => {
     const bg = fakeBackground(signedIn({ getSummary: { ok: false, code: 'signed_out' } }));
     const { root } = await open(bg);
     expect(byTestId(root, 'signin-email')).toBeTruthy();
+  });
+
+  it('should pick up changes while it stays open', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const bg = fakeBackground(signedIn());
+      const { root } = await open(bg);
+      expect(root.querySelector('[data-testid="pending-list"]')).toBeNull();
+      bg.replies.getSummary = {
+        ok: true,
+        me: { ...me, balance: { availableCents: 11_845, heldCents: 1000 } },
+        pending: [payment({ id: 'q2', status: 'awaiting_confirmation' })],
+        recent: [],
+      };
+      act(() => void vi.advanceTimersByTime(REFRESH_MS));
+      await flush();
+      expect(byTestId(root, 'pending-list').textContent).toContain('@bob');
+      expect(byTestId(root, 'balance-available').textContent).toBe('€118.45');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('should sign out', async () => {

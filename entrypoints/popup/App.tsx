@@ -7,6 +7,9 @@ import { errorText } from '@/utils/i18n';
 import { useStore } from '@/utils/use-store';
 import type { PopupStore } from './store';
 
+/** How often the open popup re-reads the summary. */
+export const REFRESH_MS = 5000;
+
 interface Props {
   store: PopupStore;
   walletUrl: string;
@@ -22,6 +25,11 @@ export function App({ store, walletUrl, returnTo, openOptions, close }: Props) {
   const { t } = useI18n();
   useEffect(() => {
     void s.load();
+  }, [store]);
+  // Keep the balance and the lists current while the popup stays open (a tweet gets posted, a payment settles).
+  useEffect(() => {
+    const timer = setInterval(() => void store.getState().refresh(), REFRESH_MS);
+    return () => clearInterval(timer);
   }, [store]);
 
   const settingsLink = (

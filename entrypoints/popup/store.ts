@@ -15,6 +15,8 @@ export interface PopupState {
   /** Payment whose Confirm / Cancel is in flight. */
   busyId: string | null;
   load: () => Promise<void>;
+  /** Re-read the summary in the background of the screen (no spinner, a failure keeps what is shown). */
+  refresh: () => Promise<void>;
   signIn: (email: string, password: string) => Promise<boolean>;
   signOut: () => Promise<void>;
   confirm: (p: Payment) => Promise<void>;
@@ -58,6 +60,10 @@ export function createPopupStore(send: typeof sendMessage = sendMessage) {
         if (!s.ok) return fail(s.code);
         if (!s.signedIn) return set({ phase: 'signedOut', summary: null });
         await loadSummary(false);
+      },
+      refresh: async () => {
+        if (get().phase !== 'ready' || get().busyId) return;
+        await loadSummary(true);
       },
       signIn: async (email, password) => {
         set({ signingIn: true, error: null });

@@ -1,6 +1,6 @@
 import { backgroundColor, expectNoSeriousA11yViolations } from './axe';
 import { expect, test } from './fixtures';
-import { openExtensionPage, setLanguage } from './pages/extension';
+import { openExtensionPage, patchSettings } from './pages/extension';
 
 test.describe('confirm window', () => {
   test('should explain, in English or French, that a window without a request has nothing to approve', async ({
@@ -10,7 +10,7 @@ test.describe('confirm window', () => {
     const page = await openExtensionPage(context, extensionId, 'confirm.html');
     await expect(page.getByTestId('error')).toHaveText(/expired or was already handled/);
     await expect(page.getByTestId('confirm-button')).toHaveCount(0);
-    await setLanguage(page, 'fr');
+    await patchSettings(page, { language: 'fr' });
     await page.reload();
     await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
     await expect(page.getByTestId('error')).toHaveText(/a expiré ou a déjà été traitée/);

@@ -81,24 +81,31 @@ export interface FirefoxWithExtension {
   close(): Promise<void>;
 }
 
-/** Launches headless Firefox with the unpacked build in `extensionDir` installed as a temporary add-on. */
-export async function launchFirefox(extensionDir = '.output/firefox-mv2'): Promise<FirefoxWithExtension> {
-  const dir = path.resolve(extensionDir);
-  const id = geckoId(dir);
-  const browser = await puppeteer.launch({
+/** Headless Firefox over WebDriver BiDi, quiet and deterministic, with `prefs` added. */
+export function launchHeadlessFirefox(prefs: Record<string, unknown> = {}): Promise<Browser> {
+  return puppeteer.launch({
     browser: 'firefox',
     executablePath: findFirefox(),
     headless: true,
     args: ['--remote-allow-system-access'],
     extraPrefsFirefox: {
-      'extensions.webextensions.uuids': JSON.stringify({ [id]: EXTENSION_UUID }),
-      // Quiet and deterministic: no first-run pages, no telemetry, no update checks.
+      // No first-run pages, no telemetry, no update checks.
       'browser.shell.checkDefaultBrowser': false,
       'datareporting.policy.dataSubmissionEnabled': false,
       'app.update.enabled': false,
       'intl.accept_languages': 'en-US, en',
       'intl.locale.requested': 'en-US',
+      ...prefs,
     },
+  });
+}
+
+/** Launches headless Firefox with the unpacked build in `extensionDir` installed as a temporary add-on. */
+export async function launchFirefox(extensionDir = '.output/firefox-mv2'): Promise<FirefoxWithExtension> {
+  const dir = path.resolve(extensionDir);
+  const id = geckoId(dir);
+  const browser = await launchHeadlessFirefox({
+    'extensions.webextensions.uuids': JSON.stringify({ [id]: EXTENSION_UUID }),
   });
   try {
     const extensionId = await browser.installExtension(dir);
@@ -137,12 +144,7 @@ export async function launchFirefox(extensionDir = '.output/firefox-mv2'): Promi
       },
       async newRoutedPage(router) {
         const page = await browser.newPage();
-        await page.setRequestInterception(true);
-        page.on('request', (request: HTTPRequest) => {
-          void respond(request, router).catch((error: unknown) => {
-            console.error(`routing ${request.url()} failed:`, error);
-          });
-        });
+        await routePage(page, router);
         return page;
       },
       close: () => browser.close(),
@@ -151,6 +153,20 @@ export async function launchFirefox(extensionDir = '.output/firefox-mv2'): Promi
     await browser.close();
     throw error;
   }
+}
+
+/**
+ * Serves `page`'s requests from `router` (WebDriver BiDi `network.addIntercept` + `provideResponse`, which
+ * puppeteer 24 maps `setRequestInterception` to). Works for any origin, https://x.com included: the response
+ * never touches the network, so no DNS, proxy or certificate is involved, and the page is a secure context.
+ */
+export async function routePage(page: Page, router: Router): Promise<void> {
+  await page.setRequestInterception(true);
+  page.on('request', (request: HTTPRequest) => {
+    void respond(request, router).catch((error: unknown) => {
+      console.error(`routing ${request.url()} failed:`, error);
+    });
+  });
 }
 
 async function respond(request: HTTPRequest, router: Router): Promise<void> {

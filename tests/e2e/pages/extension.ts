@@ -11,15 +11,18 @@ export async function openExtensionPage(
   return page;
 }
 
-/** Stores the extension's language setting (as the options page would), from any extension page. */
-export async function setLanguage(page: Page, language: 'auto' | 'fr' | 'en'): Promise<void> {
-  await page.evaluate(async (language) => {
+/** Changes stored settings (`local:settings`, as the options page saves them), from any extension page. */
+export async function patchSettings(
+  page: Page,
+  patch: { walletUrl?: string; language?: 'auto' | 'fr' | 'en'; defaultMode?: 'tweet' | 'private' },
+): Promise<void> {
+  await page.evaluate(async (patch) => {
     type Local = {
       get(key: string): Promise<Record<string, unknown>>;
       set(items: Record<string, unknown>): Promise<void>;
     };
     const local = (globalThis as unknown as { chrome: { storage: { local: Local } } }).chrome.storage.local;
     const settings = ((await local.get('settings')).settings ?? {}) as Record<string, unknown>;
-    await local.set({ settings: { ...settings, language } });
-  }, language);
+    await local.set({ settings: { ...settings, ...patch } });
+  }, patch);
 }
