@@ -161,11 +161,12 @@ export interface NewPayment {
   expiresAt: Date | null;
 }
 
-export async function insertPayment(tx: Queryable, p: NewPayment): Promise<void> {
-  await tx.query(
+/** Inserts a payment; returns the stored row. */
+export async function insertPayment(tx: Queryable, p: NewPayment): Promise<PaymentRow> {
+  const [row] = await tx.query<PaymentRow & Record<string, unknown>>(
     `INSERT INTO payments (id, payer_id, recipient_id, recipient_handle, recipient_x_user_id, amount_cents, fee_cents,
        message, mode, status, tweet_text, tweet_id, reply_to_tweet_id, failure_reason, created_at, updated_at, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16)`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16) RETURNING *`,
     [
       p.id,
       p.payerId,
@@ -185,6 +186,8 @@ export async function insertPayment(tx: Queryable, p: NewPayment): Promise<void>
       p.expiresAt,
     ],
   );
+  if (!row) throw new Error('payment insert returned no row');
+  return row;
 }
 
 export async function createPayment(
@@ -193,7 +196,7 @@ export async function createPayment(
   payer: AccountRow,
   body: CreatePaymentBody,
   now: Date,
-): Promise<string> {
+): Promise<Payment> {
   const recipient = await findByHandle(tx, body.recipientHandle);
   const isSelf =
     recipient?.id === payer.id || body.recipientHandle.toLowerCase() === (payer.x_handle ?? '').toLowerCase();
@@ -248,7 +251,7 @@ export async function createPayment(
     expiresAt = new Date(now.getTime() + days(config.claimDays));
     legs = [{ from: payer.id, to: SYSTEM.escrow, amountCents: body.amountCents, kind: 'escrow' }];
   }
-  await insertPayment(tx, {
+  const row = await insertPayment(tx, {
     id,
     payerId: payer.id,
     recipientId: recipient?.id ?? null,
@@ -274,7 +277,16 @@ export async function createPayment(
     }
     throw err;
   }
-  return id;
+  // The answer from the stored row and the two accounts already read: no second read of the payment.
+  return rowToPayment(
+    {
+      ...row,
+      payer_handle: payer.x_handle,
+      payer_name: payer.display_name,
+      recipient_name: recipient?.display_name ?? null,
+    },
+    payer.id,
+  );
 }
 
 /**

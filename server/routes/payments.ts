@@ -44,8 +44,7 @@ export function registerPaymentRoutes(app: App, deps: Deps) {
         { accountId, key: c.req.valid('header')['idempotency-key'], method: 'POST', path: c.req.path, body },
         async (tx) => {
           const payer = await getAccount(tx, accountId);
-          const id = await createPayment(tx, deps.config, payer, body, deps.clock());
-          return { status: 201, body: await toPayment(tx, accountId, id) };
+          return { status: 201, body: await createPayment(tx, deps.config, payer, body, deps.clock()) };
         },
       );
       return reply(c, res);
