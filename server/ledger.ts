@@ -1,4 +1,5 @@
 import type { Db, Queryable } from './db';
+import { pgCode } from './db/types';
 
 /** System accounts (created by the first migration). Their balances are derived from transfers. */
 export const SYSTEM = {
@@ -40,37 +41,32 @@ export async function post(tx: Queryable, legs: Leg[], paymentId: string | null,
     if (!isSystem(leg.from)) delta.set(leg.from, (delta.get(leg.from) ?? 0) - leg.amountCents);
     if (!isSystem(leg.to)) delta.set(leg.to, (delta.get(leg.to) ?? 0) + leg.amountCents);
   }
-  const ids = [...delta.keys()].sort();
-  // Debits before credits would be simpler, but id order is what prevents deadlocks; a debit that fails
-  // throws and the caller's transaction rolls the credits back.
-  for (const id of ids) {
-    const d = delta.get(id) ?? 0;
-    if (d === 0) continue;
-    const rows = await tx.query(
-      d < 0
-        ? `UPDATE accounts SET balance_cents = balance_cents + $2 WHERE id = $1 AND balance_cents >= -$2::bigint RETURNING id`
-        : `UPDATE accounts SET balance_cents = balance_cents + $2 WHERE id = $1 RETURNING id`,
-      [id, d],
-    );
-    if (rows.length === 0) {
-      if (d < 0) throw new InsufficientFunds(id);
-      throw new Error(`unknown account ${id}`);
-    }
-  }
+  const ids = [...delta.keys()].filter((id) => delta.get(id) !== 0).sort();
   const real = legs.filter((l) => l.amountCents > 0);
-  if (real.length === 0) return;
-  const values: unknown[] = [];
-  const tuples = real.map((l, i) => {
-    values.push(l.from, l.to, l.amountCents, l.kind);
-    const b = i * 4;
-    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${real.length * 4 + 1}, $${real.length * 4 + 2})`;
-  });
-  values.push(paymentId, at);
-  await tx.query(
-    `INSERT INTO transfers (debit_account_id, credit_account_id, amount_cents, kind, payment_id, created_at)
-     VALUES ${tuples.join(', ')}`,
-    values,
-  );
+  if (ids.length === 0 && real.length === 0) return;
+  // One statement (post_transfers, migration 2): user balances in account-id order (no deadlock between two
+  // postings), each debit conditional on the balance covering it, then the transfers; all or nothing.
+  try {
+    await tx.query(
+      `SELECT post_transfers($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7, $8)`,
+      [
+        ids,
+        ids.map((id) => delta.get(id)),
+        real.map((l) => l.from),
+        real.map((l) => l.to),
+        real.map((l) => l.amountCents),
+        real.map((l) => l.kind),
+        paymentId,
+        at,
+      ],
+    );
+  } catch (err) {
+    if (pgCode(err) === 'WL001') {
+      const id = ids.find((i) => i === (err as { detail?: unknown }).detail) ?? ids[0] ?? '';
+      throw new InsufficientFunds(id);
+    }
+    throw err;
+  }
 }
 
 /**

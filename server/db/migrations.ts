@@ -139,6 +139,36 @@ CREATE TABLE x_tweets (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'post_transfers: one ledger posting in one statement',
+    sql: `
+CREATE FUNCTION post_transfers(
+  p_accounts TEXT[], p_deltas BIGINT[],
+  p_debits TEXT[], p_credits TEXT[], p_amounts BIGINT[], p_kinds TEXT[],
+  p_payment_id TEXT, p_at TIMESTAMPTZ
+) RETURNS VOID LANGUAGE plpgsql AS $$
+DECLARE
+  i INTEGER;
+BEGIN
+  -- User balances move in the order given (the caller sorts by id, so two postings never deadlock), each
+  -- debit only if the balance covers it; otherwise the whole statement fails (SQLSTATE WL001) and writes nothing.
+  FOR i IN 1 .. coalesce(array_length(p_accounts, 1), 0) LOOP
+    UPDATE accounts SET balance_cents = balance_cents + p_deltas[i]
+      WHERE id = p_accounts[i] AND (p_deltas[i] >= 0 OR balance_cents >= -p_deltas[i]);
+    IF NOT FOUND THEN
+      IF p_deltas[i] < 0 AND EXISTS (SELECT 1 FROM accounts WHERE id = p_accounts[i]) THEN
+        RAISE EXCEPTION 'insufficient funds' USING ERRCODE = 'WL001', DETAIL = p_accounts[i];
+      END IF;
+      RAISE EXCEPTION 'unknown account %', p_accounts[i] USING ERRCODE = 'WL002';
+    END IF;
+  END LOOP;
+  INSERT INTO transfers (debit_account_id, credit_account_id, amount_cents, kind, payment_id, created_at)
+    SELECT t.d, t.c, t.a, t.k, p_payment_id, p_at FROM unnest(p_debits, p_credits, p_amounts, p_kinds) AS t(d, c, a, k);
+END
+$$;
+`,
+  },
 ];
 
 /** Applies the migrations not yet applied, each in its own transaction, under an advisory lock. */
