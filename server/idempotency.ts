@@ -7,7 +7,7 @@
  * replayed like successes; an unexpected error frees the key so the client can retry.
  */
 import { createHash } from 'node:crypto';
-import type { Queryable } from './db';
+import type { Db, Queryable } from './db';
 import type { Deps } from './deps';
 import { ApiError, problem } from './errors';
 
@@ -115,4 +115,16 @@ export async function idempotent(
       .catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * On PGlite one process owns the database, so a key still claimed without an answer when the server starts
+ * belongs to a request that died with an earlier process (kill -9, crash, power loss): its operation never
+ * committed (it commits together with its answer). Freeing it lets the client's retry run at once instead
+ * of getting 409 for IN_FLIGHT_STALE_MS. Not on PostgreSQL: other live processes may own those claims.
+ */
+export async function releaseOrphanClaims(db: Db): Promise<number> {
+  if (db.kind !== 'pglite') return 0;
+  const rows = await db.query(`DELETE FROM idempotency_keys WHERE status_code IS NULL RETURNING key`);
+  return rows.length;
 }

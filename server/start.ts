@@ -10,6 +10,7 @@ import { DEFAULT_CONFIG } from '../utils/rules';
 import type { WalletConfig } from '../utils/wallet/types';
 import { createApp, type WalletApp } from './app';
 import { openDb, type Db } from './db';
+import { releaseOrphanClaims } from './idempotency';
 import type { Deps } from './deps';
 import { jsonLogger, silentLogger } from './log';
 import { applySeed, readSeedFile, type SeedFile } from './seed';
@@ -64,6 +65,12 @@ export async function createWallet(opts: WalletServerOptions = {}): Promise<Wall
     ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
   });
+  try {
+    await releaseOrphanClaims(db);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
   const deps: Deps = {
     db,
     config: { ...DEFAULT_CONFIG, ...opts.config },
