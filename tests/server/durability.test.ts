@@ -84,6 +84,7 @@ for (const kind of databaseKinds()) {
         assert.deepEqual(ledger.problems, [], 'ledger invariants');
         assert.equal(ledger.figures.sumOfAllAccountsCents, 0);
         assert.ok(ledger.figures.minUserBalanceCents >= 0);
+        assert.deepEqual(server.crashes, [], 'the server never died on its own');
         console.log(
           `${kind}: ${ledger.figures.payments} payments in the database; ${pays.paidUnanswered} unanswered ones ` +
             `committed before the kill`,

@@ -140,6 +140,11 @@ export class ServerProcess {
   child: ChildProcess | undefined;
   port = 0;
   starts = 0;
+  /** Exits nobody asked for (crashes), with the output that preceded them. */
+  readonly crashes: { code: number | null; signal: string | null; tail: string }[] = [];
+  /** Called on a crash (e.g. to restart it, as a supervisor would). */
+  onCrash: (() => void) | undefined;
+  private expectExit = false;
   private lines: string[] = [];
   constructor(private readonly opts: ServerOptions) {}
 
@@ -154,6 +159,7 @@ export class ServerProcess {
 
   async start(timeoutMs = 60_000): Promise<number> {
     if (this.child) throw new Error('server already running');
+    this.expectExit = false;
     const env: Record<string, string> = {
       ...(process.env as Record<string, string>),
       PORT: '0',
@@ -199,8 +205,13 @@ export class ServerProcess {
       ),
     );
     exited.catch(() => undefined);
-    child.once('exit', () => {
+    let ready = false;
+    child.once('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;
+      if (!this.expectExit && ready) {
+        this.crashes.push({ code, signal, tail: this.tail(15) });
+        this.onCrash?.();
+      }
     });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -221,6 +232,7 @@ export class ServerProcess {
         if (res?.status === 200) break;
         await sleep(50);
       }
+      ready = true;
     } catch (err) {
       this.kill();
       throw err;
@@ -235,6 +247,7 @@ export class ServerProcess {
     const child = this.child;
     if (!child) return;
     const gone = new Promise<void>((r) => child.once('exit', () => r()));
+    this.expectExit = true;
     child.kill('SIGKILL');
     await gone;
   }
@@ -244,6 +257,7 @@ export class ServerProcess {
     const child = this.child;
     if (!child) return 0;
     const gone = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    this.expectExit = true;
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     try {

@@ -105,19 +105,14 @@ export async function runStress(o: StressOptions): Promise<StressReport> {
     );
     const running = load.run();
 
-    const killer = (async () => {
-      if (o.killEveryMs === null) return;
-      for (;;) {
-        await sleep(between(o.killEveryMs ?? [5000, 8000]));
-        if (Date.now() >= endAt) return;
-        await server.kill();
-        faults.serverKills++;
-        const t = Date.now();
-        // Like a supervisor: a start can fail when its database connections are terminated meanwhile.
-        for (let attempt = 1; ; attempt++) {
+    // Like a supervisor: (re)start until it runs; a start can fail when its database connections are
+    // terminated meanwhile. One restart at a time, whether after our kill or after a crash.
+    let restarting: Promise<void> = Promise.resolve();
+    const restart = () =>
+      (restarting = restarting.then(async () => {
+        for (let attempt = 1; !server.child; attempt++) {
           try {
             await server.start();
-            break;
           } catch (err) {
             faults.failedStarts++;
             if (attempt >= 5) throw err;
@@ -125,6 +120,21 @@ export async function runStress(o: StressOptions): Promise<StressReport> {
           }
         }
         p.setTarget(server.port);
+      }));
+    server.onCrash = () => {
+      log(`  the server CRASHED at ${((Date.now() - t0) / 1000).toFixed(1)} s; restarting it`);
+      void restart().catch(() => undefined);
+    };
+    const killer = (async () => {
+      if (o.killEveryMs === null) return;
+      for (;;) {
+        await sleep(between(o.killEveryMs ?? [5000, 8000]));
+        if (Date.now() >= endAt) return;
+        await restarting;
+        await server.kill();
+        faults.serverKills++;
+        const t = Date.now();
+        await restart();
         log(
           `  kill -9 #${faults.serverKills} at ${((t - t0) / 1000).toFixed(1)} s; back in ${Date.now() - t} ms`,
         );
@@ -156,6 +166,11 @@ export async function runStress(o: StressOptions): Promise<StressReport> {
     await Promise.all([killer, terminator]);
     p.cutRate = 0;
     await running;
+    await restarting;
+    server.onCrash = undefined;
+    for (const c of server.crashes) {
+      problems.push(`the server crashed (exit ${c.code ?? c.signal}); its last output:\n${c.tail}`);
+    }
     const seconds = (Date.now() - t0) / 1000;
     log(`  load done in ${seconds.toFixed(1)} s; auditing`);
 
