@@ -16,6 +16,23 @@ export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   imports: false,
   vite: () => ({ plugins: [preact()] }),
+  zip: {
+    // The sources zip addons.mozilla.org asks for holds only what builds the extension (see README,
+    // "Building from source"); the wallet server, tests, benchmarks, docs and local data stay out.
+    excludeSources: [
+      'server/**',
+      'tests/**',
+      'bench/**',
+      'docs/**',
+      'scripts/**',
+      'test-results/**',
+      'playwright-report/**',
+      'blob-report/**',
+      'coverage/**',
+      'tmp/**',
+      '**/*.log',
+    ],
+  },
   manifest: ({ browser, manifestVersion }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
@@ -32,9 +49,11 @@ export default defineConfig({
       browser_specific_settings: {
         gecko: {
           id: 'tweetez-payez@tweetezpayez.example',
-          strict_min_version: '128.0',
+          strict_min_version: '140.0',
           data_collection_permissions: { required: ['personallyIdentifyingInfo', 'financialAndPaymentInfo'] },
         },
+        // data_collection_permissions exists since Firefox 140 on desktop and 142 on Android.
+        gecko_android: { strict_min_version: '142.0' },
       },
     }),
     ...(browser !== 'firefox' && { minimum_chrome_version: '116' }),

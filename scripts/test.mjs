@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm test`: build both browsers, then typecheck, lint, format check, unit + server tests (vitest),
- * end-to-end tests in Chromium (Playwright), the Firefox test and `web-ext lint`.
+ * end-to-end tests in Chromium (Playwright), the Firefox test, `web-ext lint`, and the store zips
+ * (rebuilt from the sources zip to check they reproduce).
  * Stops at the first failing step; ends with one line "N passed, N failed" summing every runner.
  */
 import { spawnSync } from 'node:child_process';
@@ -11,6 +12,15 @@ import path from 'node:path';
 const RESULTS = 'test-results';
 fs.mkdirSync(RESULTS, { recursive: true });
 const only = process.argv.slice(2);
+
+/** Node 20's `--test <dir>` only finds *.js test files, so the TypeScript ones are listed explicitly. */
+const firefoxTests = fs.existsSync('tests/firefox')
+  ? fs
+      .readdirSync('tests/firefox')
+      .filter((f) => f.endsWith('.test.ts'))
+      .sort()
+      .map((f) => path.join('tests/firefox', f))
+  : [];
 
 /** @type {{ name: string, cmd: string, args: string[], count?: () => { passed: number, failed: number, skipped: number } }[]} */
 const steps = [
@@ -63,10 +73,9 @@ const steps = [
       '--test-reporter=tap',
       `--test-reporter-destination=stdout`,
       `--test-reporter-destination=${RESULTS}/firefox.tap`,
-      'tests/firefox/',
+      ...firefoxTests,
     ],
-    optional: () =>
-      fs.existsSync('tests/firefox') && fs.readdirSync('tests/firefox').some((f) => f.endsWith('.test.ts')),
+    optional: () => firefoxTests.length > 0,
     count: () => {
       const tap = fs.readFileSync(path.join(RESULTS, 'firefox.tap'), 'utf8');
       const n = (k) => Number(tap.match(new RegExp(`^# ${k} (\\d+)`, 'm'))?.[1] ?? 0);
@@ -79,6 +88,8 @@ const steps = [
     args: ['scripts/web-ext-lint.mjs'],
     optional: () => fs.existsSync('scripts/web-ext-lint.mjs'),
   },
+  // The store zips, then an addons.mozilla.org-style rebuild from the sources zip (~40 s: npm ci + build).
+  { name: 'zip', cmd: 'node', args: ['scripts/zip-verify.mjs'] },
 ];
 
 const totals = { passed: 0, failed: 0, skipped: 0 };

@@ -1,7 +1,49 @@
 import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import '@/components/ui.css';
+import { I18nContext } from '@/components/i18n-context';
+import { parseAmount } from '@/utils/money';
+import { loadPageEnv } from '@/utils/page-env';
+import { DEFAULT_SETTINGS, saveSettings } from '@/utils/storage';
+import { App, centsText } from './App';
 
-function App() {
-  return <main data-testid="options-root">Tweetez Payez</main>;
+/** Origins the manifest already grants (the default wallet server): no prompt needed. */
+const DEFAULT_ORIGINS = new Set([new URL(DEFAULT_SETTINGS.walletUrl).origin, 'http://localhost:8787']);
+
+async function main() {
+  const { settings, i18n } = await loadPageEnv();
+  document.title = i18n.t('options.title');
+  render(
+    <I18nContext.Provider value={i18n}>
+      <App
+        initial={{
+          walletUrl: settings.walletUrl,
+          language: settings.language,
+          defaultMode: settings.defaultMode,
+          presets: settings.presets.map((c) => centsText(c, i18n.lang)),
+        }}
+        justSaved={new URLSearchParams(location.search).has('saved')}
+        parseAmount={(text) => parseAmount(text, i18n.lang)}
+        requestOrigin={(origin) =>
+          DEFAULT_ORIGINS.has(origin)
+            ? Promise.resolve(true)
+            : browser.permissions.request({ origins: [`${origin}/*`] }).catch(() => false)
+        }
+        save={async (value) => {
+          const r = await saveSettings({
+            walletUrl: value.walletUrl,
+            language: value.language,
+            defaultMode: value.defaultMode,
+            presets: value.presets,
+          });
+          if (!r.ok) throw new Error(r.code);
+          // A new language applies to the whole page at once.
+          if (value.language !== settings.language) location.replace('?saved=1');
+        }}
+      />
+    </I18nContext.Provider>,
+    document.getElementById('app')!,
+  );
 }
 
-render(<App />, document.getElementById('app')!);
+void main();

@@ -1,7 +1,28 @@
 import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import '@/components/ui.css';
+import { I18nContext } from '@/components/i18n-context';
+import { loadPageEnv } from '@/utils/page-env';
+import { App } from './App';
+import { createPopupStore } from './store';
 
-function App() {
-  return <main data-testid="popup-root">Tweetez Payez</main>;
+async function main() {
+  const { settings, i18n } = await loadPageEnv();
+  document.title = i18n.t('appName');
+  const returnTo = new URLSearchParams(location.search).get('request');
+  const store = createPopupStore();
+  render(
+    <I18nContext.Provider value={i18n}>
+      <App
+        store={store}
+        walletUrl={settings.walletUrl}
+        returnTo={returnTo}
+        openOptions={() => void browser.runtime.openOptionsPage()}
+        close={() => window.close()}
+      />
+    </I18nContext.Provider>,
+    document.getElementById('app')!,
+  );
 }
 
-render(<App />, document.getElementById('app')!);
+void main();

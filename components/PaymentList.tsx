@@ -1,0 +1,93 @@
+import type { Payment, PaymentParty } from '../utils/wallet/types';
+import { useI18n } from './i18n-context';
+import { StatusBadge } from './StatusBadge';
+
+/** The other side of a payment, as the signed-in user sees it ("@bob" or the display name). */
+export function counterpart(p: Payment): PaymentParty {
+  return p.direction === 'sent' ? p.recipient : p.payer;
+}
+
+export function partyLabel(party: PaymentParty): string {
+  if (party.handle) return `@${party.handle}`;
+  return party.displayName ?? '?';
+}
+
+/** Public link to a payment tweet (X redirects /i/web/status/<id> to the author's URL). */
+export function tweetUrl(tweetId: string): string {
+  return `https://x.com/i/web/status/${encodeURIComponent(tweetId)}`;
+}
+
+interface Props {
+  payments: Payment[];
+  /** Pending hand-typed tweets get Confirm / Cancel buttons. */
+  pending?: boolean;
+  /** Id of the payment whose action is in progress (its buttons are disabled). */
+  busyId?: string | null;
+  onConfirm?: (p: Payment) => void;
+  onCancel?: (p: Payment) => void;
+  testId: string;
+  labelledBy: string;
+}
+
+/** A list of payments: counterpart, amount, status, message, and a link to the tweet when there is one. */
+export function PaymentList({ payments, pending, busyId, onConfirm, onCancel, testId, labelledBy }: Props) {
+  const { t, money, date } = useI18n();
+  return (
+    <ul class="list" data-testid={testId} aria-labelledby={labelledBy}>
+      {payments.map((p) => {
+        const other = partyLabel(counterpart(p));
+        const sent = p.direction === 'sent';
+        return (
+          <li class="list__item" key={p.id} data-payment-id={p.id}>
+            <div class="row row--between">
+              <span class="ellipsis" title={counterpart(p).displayName ?? undefined}>
+                {sent ? t('popup.to', { who: other }) : t('popup.from', { who: other })}
+              </span>
+              <span class={`amount${sent ? '' : ' amount--in'}`}>
+                {sent ? '−' : '+'}
+                {money(p.amountCents)}
+              </span>
+            </div>
+            {p.message && <p class="muted ellipsis">{p.message}</p>}
+            <div class="row row--between row--wrap">
+              <span class="row">
+                <StatusBadge status={p.status} />
+                <span class="muted nowrap">{date(p.createdAt)}</span>
+              </span>
+              {p.tweetId && (
+                <a class="muted nowrap" href={tweetUrl(p.tweetId)} target="_blank" rel="noopener noreferrer">
+                  {t('popup.viewTweet')}
+                </a>
+              )}
+            </div>
+            {pending && (
+              <>
+                {p.expiresAt && <p class="muted">{t('popup.expires', { time: date(p.expiresAt) })}</p>}
+                <div class="row">
+                  <button
+                    type="button"
+                    class="btn btn--primary btn--small"
+                    disabled={busyId === p.id}
+                    onClick={() => onConfirm?.(p)}
+                    aria-label={`${t('popup.confirm')} ${money(p.amountCents)} ${other}`}
+                  >
+                    {t('popup.confirm')}
+                  </button>
+                  <button
+                    type="button"
+                    class="btn btn--small"
+                    disabled={busyId === p.id}
+                    onClick={() => onCancel?.(p)}
+                    aria-label={`${t('cancel')} ${money(p.amountCents)} ${other}`}
+                  >
+                    {t('cancel')}
+                  </button>
+                </div>
+              </>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,0 +1,231 @@
+// @vitest-environment happy-dom
+import { render } from 'preact';
+import { act } from 'preact/test-utils';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { byTestId, mount } from '@/components/test-utils';
+import type { Lang } from '@/utils/i18n';
+import type { sendMessage } from '@/utils/messaging';
+import type { Me, Payment } from '@/utils/wallet/types';
+import { App, REFRESH_MS } from './App';
+import { createPopupStore } from './store';
+
+type Reply = { ok: boolean } & Record<string, unknown>;
+
+const me: Me = {
+  id: 'a1',
+  email: 'alice@example.com',
+  displayName: 'Alice Martin',
+  kind: 'person',
+  xHandle: 'alice',
+  xUserId: '1',
+  balance: { availableCents: 12_345, heldCents: 500 },
+  currency: 'EUR',
+};
+
+function payment(over: Partial<Payment> = {}): Payment {
+  return {
+    id: 'p1',
+    direction: 'sent',
+    payer: { handle: 'alice', displayName: 'Alice Martin' },
+    recipient: { handle: 'bob', displayName: 'Bob', registered: true },
+    amountCents: 500,
+    feeCents: 0,
+    currency: 'EUR',
+    message: null,
+    mode: 'tweet',
+    status: 'completed',
+    tweetText: '@SMoneyfr #envoyer 5EUR @bob',
+    tweetId: '1790000000000000001',
+    replyToTweetId: null,
+    createdAt: '2026-11-23T09:00:00.000Z',
+    updatedAt: '2026-11-23T09:00:00.000Z',
+    expiresAt: null,
+    ...over,
+  };
+}
+
+/** A fake background keyed by message type (replies may change during a test); records every call. */
+function fakeBackground(replies: Record<string, Reply | (() => Reply)>) {
+  const calls: { type: string; data: unknown }[] = [];
+  const send = vi.fn(async (type: string, data: unknown) => {
+    calls.push({ type, data });
+    const r = replies[type];
+    if (r === undefined) throw new Error('Could not establish connection');
+    return typeof r === 'function' ? r() : r;
+  });
+  return { send: send as unknown as typeof sendMessage, calls, replies };
+}
+
+async function flush() {
+  await act(async () => {
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+  });
+}
+
+async function open(
+  bg: ReturnType<typeof fakeBackground>,
+  lang: Lang = 'en',
+  returnTo: string | null = null,
+) {
+  const store = createPopupStore(bg.send);
+  const close = vi.fn();
+  const root = mount(
+    <App
+      store={store}
+      walletUrl="http://127.0.0.1:8787"
+      returnTo={returnTo}
+      openOptions={vi.fn()}
+      close={close}
+    />,
+    lang,
+  );
+  await flush();
+  return { root, store, close };
+}
+
+function type(input: HTMLElement, value: string) {
+  act(() => {
+    (input as HTMLInputElement).value = value;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+}
+
+const signedIn = (over: Partial<Record<string, Reply>> = {}) => ({
+  getSession: { ok: true, signedIn: true, me },
+  getSummary: { ok: true, me, pending: [], recent: [] },
+  getActiveTabTarget: { ok: true, target: null },
+  ...over,
+});
+
+describe('popup', () => {
+  afterEach(() => {
+    render(null, document.body);
+    document.body.innerHTML = '';
+  });
+
+  it('should show the sign-in form when signed out, and the balance once signed in', async () => {
+    const bg = fakeBackground({
+      getSession: { ok: true, signedIn: false, me: null },
+      getActiveTabTarget: { ok: true, target: null },
+      signIn: { ok: false, code: 'unauthorized' },
+    });
+    const { root } = await open(bg);
+    expect(root.querySelector('[data-testid="balance"]')).toBeNull();
+    type(byTestId(root, 'signin-email'), ' alice@example.com ');
+    type(byTestId(root, 'signin-password'), 'wrong password');
+    act(() => byTestId(root, 'signin-submit').click());
+    await flush();
+    expect(byTestId(root, 'error').textContent).toMatch(/email or password/i);
+    expect(bg.calls.find((c) => c.type === 'signIn')?.data).toEqual({
+      email: 'alice@example.com',
+      password: 'wrong password',
+    });
+
+    bg.replies.signIn = { ok: true, me };
+    bg.replies.getSummary = { ok: true, me, pending: [], recent: [] };
+    act(() => byTestId(root, 'signin-submit').click());
+    await flush();
+    expect(byTestId(root, 'balance').textContent).toContain('€123.45');
+    expect(byTestId(root, 'balance').textContent).toContain('€5.00');
+    expect(byTestId(root, 'history-empty')).toBeTruthy();
+  });
+
+  it('should show balances in French', async () => {
+    const { root } = await open(fakeBackground(signedIn()), 'fr');
+    expect(byTestId(root, 'balance').textContent?.replace(/\s/g, ' ')).toContain('123,45 €');
+  });
+
+  it('should list pending payments with Confirm and Cancel, and the history with tweet links', async () => {
+    const pending = payment({ id: 'q1', status: 'awaiting_confirmation', tweetId: '1790000000000000002' });
+    const bg = fakeBackground(
+      signedIn({
+        getSummary: {
+          ok: true,
+          me,
+          pending: [pending],
+          recent: [
+            payment(),
+            payment({ id: 'p2', direction: 'received', payer: { handle: 'dave', displayName: 'Dave' } }),
+          ],
+        },
+        confirmPayment: { ok: true, payment: { ...pending, status: 'completed' } },
+      }),
+    );
+    const { root } = await open(bg);
+    const list = byTestId(root, 'pending-list');
+    expect(list.textContent).toContain('@bob');
+    const history = byTestId(root, 'history-list');
+    expect(history.querySelectorAll('li')).toHaveLength(2);
+    expect(history.querySelector('a[href="https://x.com/i/web/status/1790000000000000001"]')).toBeTruthy();
+    expect(history.textContent).toContain('@dave');
+
+    bg.replies.getSummary = { ok: true, me, pending: [], recent: [] };
+    const confirm = [...list.querySelectorAll('button')].find((b) => /confirm/i.test(b.textContent ?? ''));
+    act(() => confirm!.click());
+    await flush();
+    expect(bg.calls.find((c) => c.type === 'confirmPayment')?.data).toEqual({ paymentId: 'q1' });
+    expect(root.querySelector('[data-testid="pending-list"]')).toBeNull();
+  });
+
+  it('should offer "Pay @handle" for the X profile in the active tab and close once the window opened', async () => {
+    const bg = fakeBackground(
+      signedIn({
+        getActiveTabTarget: { ok: true, target: { recipientHandle: 'carol', tweetId: null } },
+        payActiveTab: { ok: true, requestId: 'r9' },
+      }),
+    );
+    const { root, close } = await open(bg);
+    const pay = byTestId(root, 'pay-current-tab');
+    expect(pay.textContent).toBe('Pay @carol');
+    act(() => pay.click());
+    await flush();
+    expect(bg.calls.some((c) => c.type === 'payActiveTab')).toBe(true);
+    expect(close).toHaveBeenCalled();
+  });
+
+  it('should say the wallet server is unreachable and retry', async () => {
+    const bg = fakeBackground(signedIn({ getSummary: { ok: false, code: 'network' } }));
+    const { root } = await open(bg);
+    expect(byTestId(root, 'offline').textContent).toContain('http://127.0.0.1:8787');
+    bg.replies.getSummary = { ok: true, me, pending: [], recent: [] };
+    act(() => byTestId(root, 'retry').click());
+    await flush();
+    expect(byTestId(root, 'balance')).toBeTruthy();
+  });
+
+  it('should go back to the sign-in form when the session was revoked', async () => {
+    const bg = fakeBackground(signedIn({ getSummary: { ok: false, code: 'signed_out' } }));
+    const { root } = await open(bg);
+    expect(byTestId(root, 'signin-email')).toBeTruthy();
+  });
+
+  it('should pick up changes while it stays open', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const bg = fakeBackground(signedIn());
+      const { root } = await open(bg);
+      expect(root.querySelector('[data-testid="pending-list"]')).toBeNull();
+      bg.replies.getSummary = {
+        ok: true,
+        me: { ...me, balance: { availableCents: 11_845, heldCents: 1000 } },
+        pending: [payment({ id: 'q2', status: 'awaiting_confirmation' })],
+        recent: [],
+      };
+      act(() => void vi.advanceTimersByTime(REFRESH_MS));
+      await flush();
+      expect(byTestId(root, 'pending-list').textContent).toContain('@bob');
+      expect(byTestId(root, 'balance-available').textContent).toBe('€118.45');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('should sign out', async () => {
+    const bg = fakeBackground(signedIn({ signOut: { ok: true } }));
+    const { root } = await open(bg);
+    act(() => byTestId(root, 'signout').click());
+    await flush();
+    expect(bg.calls.some((c) => c.type === 'signOut')).toBe(true);
+    expect(byTestId(root, 'signin-email')).toBeTruthy();
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * Validation of the options page form (pure). Each field gets its own error; a valid form gives the settings to
+ * save and the origin the wallet server URL needs a host permission for.
+ */
+import type { ParseAmount } from '../components/AmountPicker';
+import type { LanguageSetting } from './i18n';
+import type { PaymentMode } from './wallet/types';
+
+export const MIN_PRESET_CENTS = 1;
+/** Presets stay within the limit for a person (250 €). */
+export const MAX_PRESET_CENTS = 25_000;
+export const MAX_PRESETS = 6;
+
+export interface OptionsForm {
+  walletUrl: string;
+  language: LanguageSetting;
+  defaultMode: PaymentMode;
+  /** Preset amounts as typed (in the page's locale). */
+  presets: string[];
+}
+
+export type PresetError = { code: 'parse'; reason: string } | { code: 'range' } | { code: 'duplicate' };
+
+export interface OptionsErrors {
+  walletUrl?: 'invalid';
+  presetCount?: true;
+  /** Per preset field, by index. */
+  presets?: (PresetError | null)[];
+}
+
+export interface ValidOptions {
+  walletUrl: string;
+  /** The origin of the wallet server (`scheme://host:port`). */
+  origin: string;
+  language: LanguageSetting;
+  defaultMode: PaymentMode;
+  presets: number[];
+}
+
+/** The wallet URL normalized (no trailing slash), or null when it is not a plain http(s) URL. */
+export function checkWalletUrl(input: string): { url: string; origin: string } | null {
+  let url: URL;
+  try {
+    url = new URL(input.trim());
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  if (!url.hostname || url.username || url.password || url.search || url.hash) return null;
+  return { url: url.origin + url.pathname.replace(/\/+$/, ''), origin: url.origin };
+}
+
+export function validateOptions(
+  form: OptionsForm,
+  parse: ParseAmount,
+): { ok: true; value: ValidOptions } | { ok: false; errors: OptionsErrors } {
+  const errors: OptionsErrors = {};
+  const wallet = checkWalletUrl(form.walletUrl);
+  if (!wallet) errors.walletUrl = 'invalid';
+
+  const typed = form.presets.filter((p) => p.trim() !== '');
+  if (typed.length < 1 || typed.length > MAX_PRESETS) errors.presetCount = true;
+  const seen = new Set<number>();
+  const cents: number[] = [];
+  const presetErrors = form.presets.map((text): PresetError | null => {
+    if (text.trim() === '') return null;
+    const r = parse(text);
+    if (!r.ok) return { code: 'parse', reason: r.reason };
+    if (r.cents < MIN_PRESET_CENTS || r.cents > MAX_PRESET_CENTS) return { code: 'range' };
+    if (seen.has(r.cents)) return { code: 'duplicate' };
+    seen.add(r.cents);
+    cents.push(r.cents);
+    return null;
+  });
+  if (presetErrors.some(Boolean)) errors.presets = presetErrors;
+
+  if (!wallet || errors.presetCount || errors.presets) return { ok: false, errors };
+  return {
+    ok: true,
+    value: {
+      walletUrl: wallet.url,
+      origin: wallet.origin,
+      language: form.language,
+      defaultMode: form.defaultMode,
+      presets: cents.sort((a, b) => a - b),
+    },
+  };
+}
