@@ -68,7 +68,8 @@ async function serve(route: Route, config: Partial<XConfig>): Promise<void> {
     if (body === null) return route.fulfill({ status: 404, body: 'no such fixture module' });
     return route.fulfill({ status: 200, contentType: 'text/javascript; charset=utf-8', body });
   }
-  if (/\.(png|jpe?g|gif|svg|ico|webp|woff2?|css|js)$/.test(url.pathname)) return route.fulfill({ status: 404, body: '' });
+  if (/\.(png|jpe?g|gif|svg|ico|webp|woff2?|css|js)$/.test(url.pathname))
+    return route.fulfill({ status: 404, body: '' });
   return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: page(config) });
 }
 

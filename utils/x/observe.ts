@@ -22,6 +22,7 @@ interface Watcher {
 interface Hub {
   watchers: Watcher[];
   onNavigate: ((href: string) => void)[];
+  onBatch: (() => void)[];
   href: string;
 }
 
@@ -57,7 +58,7 @@ function handleBatch(hub: Hub, records: MutationRecord[]): void {
   const touched = new Set<Element>();
   for (const record of records) {
     if (record.type === 'attributes') {
-      touched.add(record.target as Element);
+      if (record.attributeName === 'href') touched.add(record.target as Element);
       continue;
     }
     for (const node of record.addedNodes) {
@@ -67,6 +68,13 @@ function handleBatch(hub: Hub, records: MutationRecord[]): void {
     if (record.removedNodes.length && record.target.nodeType === 1) touched.add(record.target as Element);
   }
   checkLocation(hub);
+  for (const cb of hub.onBatch) {
+    try {
+      cb();
+    } catch (error) {
+      report('onBatch', error);
+    }
+  }
   for (const watcher of hub.watchers) {
     if (watcher.when && !watcher.when()) continue;
     const hits = new Set<Element>();
@@ -85,10 +93,9 @@ function handleBatch(hub: Hub, records: MutationRecord[]): void {
 }
 
 function hubFor(ctx: ObserveContext): Hub {
-  let hub = hubs.get(ctx);
-  if (hub) return hub;
-  const created: Hub = { watchers: [], onNavigate: [], href: location.href };
-  hub = created;
+  const existing = hubs.get(ctx);
+  if (existing) return existing;
+  const created: Hub = { watchers: [], onNavigate: [], onBatch: [], href: location.href };
   hubs.set(ctx, created);
   const observer = new MutationObserver((records) => {
     if (ctx.isInvalid) return observer.disconnect();
@@ -96,6 +103,8 @@ function hubFor(ctx: ObserveContext): Hub {
   });
   // `href` catches a reused cell whose links are rewritten in place; childList catches everything else.
   observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['href'] });
+  // The theme lives in <body>'s inline background colour: watch that one attribute of that one element.
+  if (document.body) observer.observe(document.body, { attributes: true, attributeFilter: ['style'] });
   ctx.onInvalidated(() => observer.disconnect());
   // SPA navigations that mutate nothing: the back button, and WXT's own watcher (Navigation API / polling).
   const later = () => queueMicrotask(() => checkLocation(created));
@@ -124,4 +133,9 @@ export function observe(
 /** Calls `cb(href)` after each navigation, including X's `pushState` SPA transitions (compared per batch). */
 export function onNavigate(ctx: ObserveContext, cb: (href: string) => void): void {
   hubFor(ctx).onNavigate.push(cb);
+}
+
+/** Calls `cb` at the start of every batch of mutations (before the watchers): cheap per-batch checks. */
+export function onBatch(ctx: ObserveContext, cb: () => void): void {
+  hubFor(ctx).onBatch.push(cb);
 }

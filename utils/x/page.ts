@@ -193,13 +193,13 @@ export function headerHandle(userName: Element): string | null {
 
 /** Where a profile Pay button goes: before `anchor` (the Follow button's wrapper) in the header action row. */
 export type ProfileSlot =
-  | { kind: 'other'; handle: string; anchor: Element }
-  | { kind: 'own' }
-  | { kind: 'none' };
+  { kind: 'other'; handle: string; anchor: Element } | { kind: 'own' } | { kind: 'none' };
 
 /** True for elements that are not the profile header even if they sit in the primary column. */
 function outsideHeader(el: Element): boolean {
-  return !!el.closest(`${s.USER_CELL}, ${s.ARTICLE}, ${s.HOVER_CARD}, ${s.LAYERS}, [data-testid="cellInnerDiv"]`);
+  return !!el.closest(
+    `${s.USER_CELL}, ${s.ARTICLE}, ${s.HOVER_CARD}, ${s.LAYERS}, [data-testid="cellInnerDiv"]`,
+  );
 }
 
 /**
@@ -223,8 +223,34 @@ export function profileSlot(doc: Document, pathname: string): ProfileSlot {
 
 /** The composer editor to fill: the one in the compose/reply dialog, else the first one in the page. */
 export function findComposer(doc: Document): HTMLElement | null {
-  const inDialog = doc.querySelector<HTMLElement>(`${s.DIALOG} ${s.COMPOSER_EDITOR}`);
-  return inDialog ?? doc.querySelector<HTMLElement>(s.COMPOSER_EDITOR);
+  return findDialogComposer(doc) ?? doc.querySelector<HTMLElement>(s.COMPOSER_EDITOR);
+}
+
+/** The first editor of the compose / reply modal, if it is open. */
+export function findDialogComposer(doc: Document): HTMLElement | null {
+  return doc.querySelector<HTMLElement>(`${s.DIALOG} ${s.COMPOSER_EDITOR}`);
+}
+
+/** The editor in the page itself (home's "What's happening?", a post page's reply box), outside any dialog. */
+export function findInlineComposer(doc: Document): HTMLElement | null {
+  for (const el of doc.querySelectorAll<HTMLElement>(`${s.PRIMARY_COLUMN} ${s.COMPOSER_EDITOR}`)) {
+    if (!el.closest(s.DIALOG)) return el;
+  }
+  return null;
+}
+
+/** The post with id `tweetId` among the posts in the page (not quotes), if one is rendered. */
+export function findPostById(doc: Document, tweetId: string): Element | null {
+  for (const article of doc.querySelectorAll(s.POST)) {
+    if (parsePost(article)?.tweetId === tweetId && !article.parentElement?.closest(s.ARTICLE)) return article;
+  }
+  return null;
+}
+
+/** The post's own Reply button (not a quoted post's). */
+export function findReplyButton(article: Element): HTMLElement | null {
+  for (const el of article.querySelectorAll<HTMLElement>(s.REPLY_BUTTON)) if (ownedBy(el, article)) return el;
+  return null;
 }
 
 /** The Post / Reply button that goes with `editor` (the nearest one in its ancestors' subtree). */

@@ -24,7 +24,7 @@ export const AVATAR_CONTAINER_PREFIX = 'UserAvatar-Container-';
 /** The permalink that wraps the post's `<time>`: `/<handle>/status/<id>`. */
 export const TIME = 'time';
 /** A quoted post is a `div[role=link]` inside the quoting post. */
-export const QUOTE = '[role="link"]';
+export const QUOTE = 'div[role="link"]';
 /** The action bar (reply, repost, like, views, bookmark, share). Quotes have none. */
 export const ACTION_BAR = 'div[role="group"]';
 /** Ads, but also video players and Follow buttons: only an *ancestor* of a post means "promoted". */
@@ -60,4 +60,7 @@ export const DRAFT_BLOCK = '[data-block="true"]';
 /** Submit: `tweetButton` in the modal, `tweetButtonInline` inline and in the reply box. */
 export const POST_BUTTON = '[data-testid="tweetButton"], [data-testid="tweetButtonInline"]';
 /** Opens the `/compose/post` modal (desktop; the mobile layout has a floating button). */
-export const NEW_POST_LINK = 'a[data-testid="SideNav_NewTweet_Button"], a[data-testid="FloatingActionButtons_Tweet_Button"]';
+export const NEW_POST_LINK =
+  'a[data-testid="SideNav_NewTweet_Button"], a[data-testid="FloatingActionButtons_Tweet_Button"]';
+/** A post's Reply button (opens the reply modal in `#layers`). */
+export const REPLY_BUTTON = 'button[data-testid="reply"]';
