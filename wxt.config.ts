@@ -1,5 +1,6 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
+import { LOCAL_WALLET_PATTERNS } from './utils/host-permission';
 
 /** Origins the content script runs on: X under both of its names, desktop and mobile. */
 export const X_MATCHES = [
@@ -9,8 +10,12 @@ export const X_MATCHES = [
   'https://mobile.twitter.com/*',
 ];
 
-/** The default wallet server (see shared/wallet-api.md); other origins are asked for at run time. */
-export const DEFAULT_WALLET_ORIGINS = ['http://127.0.0.1:8787/*', 'http://localhost:8787/*'];
+/**
+ * A wallet server on this machine, any port (the default is http://127.0.0.1:8787, see shared/wallet-api.md);
+ * other origins are asked for at run time. No port in the patterns: Firefox cannot match one
+ * (utils/host-permission.ts).
+ */
+export const DEFAULT_WALLET_ORIGINS = [...LOCAL_WALLET_PATTERNS];
 
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: every performance figure of the project in one table (figure, target, measured, ok?).
+ * `npm run bench`: every performance figure of the project in one table (figure, target, measured, pass/fail).
  * - builds the Chrome package, then measures the gzip size of every built file, with budgets:
  *   content script ≤ 12 KB, background ≤ 25 KB, each page (its HTML + the JS/CSS it loads) ≤ 40 KB;
  * - runs the content-script benchmark (`npm run bench:content -- --json`) and the wallet-server benchmark
@@ -232,12 +232,12 @@ if (wants('server')) subBenchmark('bench:server', 'wallet server (npm run bench:
 if (asJson) {
   console.log(JSON.stringify(rows, null, 2));
 } else {
-  const head = ['figure', 'target', 'measured', 'ok?', 'note'];
+  const head = ['figure', 'target', 'measured', 'pass/fail', 'note'];
   const cells = rows.map((r) => [
     r.figure,
     r.target ?? '',
     r.measured,
-    r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED',
+    r.ok === undefined ? '' : r.ok ? 'pass' : 'FAIL',
     r.note ?? '',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => String(c[i]).length)));

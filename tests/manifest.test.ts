@@ -18,7 +18,8 @@ const X_ORIGINS = [
 /** Every API permission must be used by a feature: storage (settings, session tokens), alarms (payment status
  * polling), notifications (payment results). Adding one here needs a reason in the README's permission list. */
 const PERMISSIONS = ['alarms', 'notifications', 'storage'];
-const WALLET_ORIGINS = ['http://127.0.0.1:8787/*', 'http://localhost:8787/*'];
+/** A wallet server on this machine, any port (Firefox match patterns cannot carry a port). */
+const WALLET_ORIGINS = ['http://127.0.0.1/*', 'http://localhost/*'];
 /** Asked for at run time only, when the user sets another wallet server in the options. */
 const OPTIONAL_ORIGINS = ['http://*/*', 'https://*/*'];
 

@@ -118,7 +118,7 @@ export async function getPendingRequest(id: string, now = Date.now()): Promise<P
 /** Drops a pending request (confirmed, canceled or replaced). */
 export function removePendingRequest(id: string): Promise<void> {
   return withRequests(async () => {
-    const all = await requestsItem.getValue();
+    const all = { ...(await requestsItem.getValue()) };
     if (!(id in all)) return;
     delete all[id];
     await requestsItem.setValue(all);

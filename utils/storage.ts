@@ -22,6 +22,8 @@ export interface StoredTokens {
   accessExpiresAt: number;
   /** The wallet account these tokens belong to (not secret; binds intents to their account). */
   accountId: string | null;
+  /** The wallet server that issued them: they are never sent anywhere else (a changed URL means signed out). */
+  walletUrl: string;
 }
 
 export const tokensItem = storage.defineItem<StoredTokens | null>('session:tokens', { fallback: null });
@@ -212,10 +214,11 @@ export interface TrackedStatuses {
   accountId: string | null;
   /** Last status seen (and notified) per payment id. */
   statuses: Record<string, PaymentStatus>;
-  /** Epoch ms until which the fast poll runs (right after a payment was created). */
-  fastUntil: number;
 }
 
 export const trackedItem = storage.defineItem<TrackedStatuses>('local:tracked', {
-  fallback: { accountId: null, statuses: {}, fastUntil: 0 },
+  fallback: { accountId: null, statuses: {} },
 });
+
+/** Epoch ms until which the fast status poll runs (right after a payment was created). */
+export const fastPollUntilItem = storage.defineItem<number>('session:fastPollUntil', { fallback: 0 });

@@ -4,11 +4,9 @@ import '@/components/ui.css';
 import { I18nContext } from '@/components/i18n-context';
 import { parseAmount } from '@/utils/money';
 import { loadPageEnv } from '@/utils/page-env';
-import { DEFAULT_SETTINGS, saveSettings } from '@/utils/storage';
+import { isLocalWalletOrigin, originPattern } from '@/utils/host-permission';
+import { saveSettings } from '@/utils/storage';
 import { App, centsText } from './App';
-
-/** Origins the manifest already grants (the default wallet server): no prompt needed. */
-const DEFAULT_ORIGINS = new Set([new URL(DEFAULT_SETTINGS.walletUrl).origin, 'http://localhost:8787']);
 
 async function main() {
   const { settings, i18n } = await loadPageEnv();
@@ -25,9 +23,9 @@ async function main() {
         justSaved={new URLSearchParams(location.search).has('saved')}
         parseAmount={(text) => parseAmount(text, i18n.lang)}
         requestOrigin={(origin) =>
-          DEFAULT_ORIGINS.has(origin)
+          isLocalWalletOrigin(origin)
             ? Promise.resolve(true)
-            : browser.permissions.request({ origins: [`${origin}/*`] }).catch(() => false)
+            : browser.permissions.request({ origins: [originPattern(origin)] }).catch(() => false)
         }
         save={async (value) => {
           const r = await saveSettings({

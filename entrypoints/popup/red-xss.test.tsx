@@ -1,0 +1,92 @@
+// @vitest-environment happy-dom
+/**
+ * Red team (issue 7): hostile display names, messages and tweet texts from the wallet render as text in the popup
+ * (balance header, pending confirmations, history), never as markup.
+ */
+import { render } from 'preact';
+import { act } from 'preact/test-utils';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mount } from '@/components/test-utils';
+import type { sendMessage } from '@/utils/messaging';
+import type { Me, Payment } from '@/utils/wallet/types';
+import { App } from './App';
+import { createPopupStore } from './store';
+
+const XSS = [
+  '<img src=x onerror="window.__xss=1">',
+  '<script>window.__xss=2</script>',
+  '"><svg onload="window.__xss=3">',
+  '<iframe src="javascript:window.__xss=4"></iframe>',
+  '\u202eevil\u202c & <b>bold</b>',
+];
+
+function payment(s: string, over: Partial<Payment>): Payment {
+  return {
+    id: 'p1',
+    direction: 'received',
+    payer: { handle: 'mallory', displayName: s },
+    recipient: { handle: 'alice', displayName: s, registered: true },
+    amountCents: 500,
+    feeCents: 0,
+    currency: 'EUR',
+    message: s,
+    mode: 'tweet',
+    status: 'completed',
+    tweetText: `@SMoneyfr #envoyer 5EUR @alice ${s}`,
+    tweetId: '1790000000000000001',
+    replyToTweetId: null,
+    createdAt: '2026-11-23T09:00:00.000Z',
+    updatedAt: '2026-11-23T09:00:00.000Z',
+    expiresAt: null,
+    ...over,
+  };
+}
+
+describe('red team: XSS strings in the popup', () => {
+  afterEach(() => {
+    render(null, document.body);
+    document.body.innerHTML = '';
+  });
+
+  for (const s of XSS) {
+    it(`should show ${JSON.stringify(s)} as text in the header, pending list and history`, async () => {
+      const me: Me = {
+        id: 'a1',
+        email: 'alice@example.com',
+        displayName: s,
+        kind: 'person',
+        xHandle: 'alice',
+        xUserId: '1',
+        balance: { availableCents: 100, heldCents: 0 },
+        currency: 'EUR',
+      };
+      const replies: Record<string, unknown> = {
+        getSession: { ok: true, signedIn: true, me },
+        getSummary: {
+          ok: true,
+          me,
+          pending: [payment(s, { id: 'q1', direction: 'sent', status: 'awaiting_confirmation' })],
+          recent: [payment(s, {})],
+        },
+        getActiveTabTarget: { ok: true, target: null },
+      };
+      const send = vi.fn(async (type: string) => replies[type]) as unknown as typeof sendMessage;
+      const root = mount(
+        <App
+          store={createPopupStore(send)}
+          walletUrl="http://127.0.0.1:8787"
+          returnTo={null}
+          openOptions={vi.fn()}
+          close={vi.fn()}
+        />,
+      );
+      await act(async () => {
+        for (let i = 0; i < 10; i++) await Promise.resolve();
+      });
+      expect(root.querySelector('[data-testid="history-list"]')).toBeTruthy();
+      expect(root.textContent).toContain(s);
+      expect(root.querySelectorAll('img, script, svg, iframe, b, a[href^="javascript"]')).toHaveLength(0);
+      expect((window as { __xss?: unknown }).__xss).toBeUndefined();
+    });
+  }
+});

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_BUSINESS_FEE_BPS } from '../utils/rules';
+import type { AccountKind, Me } from '../utils/wallet/types';
+import type { Queryable } from './db';
+import { uniqueViolation } from './db/types';
+import { ApiError } from './errors';
+import { SYSTEM, post } from './ledger';
+
+export interface AccountRow {
+  id: string;
+  kind: AccountKind;
+  email: string;
+  password_hash: string;
+  display_name: string;
+  x_handle: string | null;
+  x_user_id: string | null;
+  fee_bps: number | null;
+  balance_cents: number;
+}
+
+export const HELD_STATUSES = ['awaiting_tweet', 'awaiting_confirmation', 'claimable'] as const;
+
+export async function getAccount(q: Queryable, id: string): Promise<AccountRow> {
+  const [row] = await q.query<AccountRow & Record<string, unknown>>(
+    `SELECT * FROM accounts WHERE id = $1 AND kind <> 'system'`,
+    [id],
+  );
+  if (!row) throw new ApiError('unauthorized', 'This account no longer exists.');
+  return row;
+}
+
+export async function findByHandle(q: Queryable, handle: string): Promise<AccountRow | undefined> {
+  const [row] = await q.query<AccountRow & Record<string, unknown>>(
+    `SELECT * FROM accounts WHERE lower(x_handle) = lower($1) AND kind <> 'system'`,
+    [handle],
+  );
+  return row;
+}
+
+export async function findByXUserId(q: Queryable, xUserId: string): Promise<AccountRow | undefined> {
+  const [row] = await q.query<AccountRow & Record<string, unknown>>(
+    `SELECT * FROM accounts WHERE x_user_id = $1 AND kind <> 'system'`,
+    [xUserId],
+  );
+  return row;
+}
+
+export async function toMe(q: Queryable, a: AccountRow): Promise<Me> {
+  const [held] = await q.query<{ held: number | null }>(
+    `SELECT SUM(amount_cents) AS held FROM payments WHERE payer_id = $1
+     AND status IN ('awaiting_tweet', 'awaiting_confirmation', 'claimable')`,
+    [a.id],
+  );
+  return {
+    id: a.id,
+    email: a.email,
+    displayName: a.display_name,
+    kind: a.kind,
+    xHandle: a.x_handle,
+    xUserId: a.x_user_id,
+    balance: { availableCents: Number(a.balance_cents), heldCents: Number(held?.held ?? 0) },
+    currency: 'EUR',
+  };
+}
+
+export interface NewAccount {
+  email: string;
+  /** From hashPassword(), computed before the transaction (scrypt is slow on purpose). */
+  passwordHash: string;
+  displayName: string;
+  kind?: AccountKind;
+  xHandle?: string | null;
+  xUserId?: string | null;
+  feeBps?: number | null;
+  balanceCents?: number;
+}
+
+/** Creates a user account (and credits its opening balance from settlement, for seeds). */
+export async function createAccount(tx: Queryable, input: NewAccount, now: Date): Promise<AccountRow> {
+  const id = randomUUID();
+  const kind = input.kind ?? 'person';
+  const feeBps = kind === 'business' ? (input.feeBps ?? DEFAULT_BUSINESS_FEE_BPS) : null;
+  try {
+    await tx.query(
+      `INSERT INTO accounts (id, kind, email, password_hash, display_name, x_handle, x_user_id, fee_bps, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        id,
+        kind,
+        input.email.trim().toLowerCase(),
+        input.passwordHash,
+        input.displayName.trim(),
+        input.xHandle ?? null,
+        input.xUserId ?? null,
+        feeBps,
+        now,
+      ],
+    );
+  } catch (err) {
+    const c = uniqueViolation(err);
+    if (c !== undefined) {
+      const what = c.includes('email') ? 'email address' : 'X account';
+      throw new ApiError('conflict', `An account with this ${what} already exists.`);
+    }
+    throw err;
+  }
+  if (input.balanceCents) {
+    await post(
+      tx,
+      [{ from: SYSTEM.settlement, to: id, amountCents: input.balanceCents, kind: 'seed' }],
+      null,
+      now,
+    );
+  }
+  return getAccount(tx, id);
+}

@@ -1,0 +1,178 @@
+import type { Db } from './types';
+
+/**
+ * The schema, as ordered migrations applied once each at start (table `schema_migrations`), the same SQL
+ * on PGlite and PostgreSQL. Never edit a released migration: add a new one.
+ *
+ * Ledger model: `accounts.balance_cents` is the posted balance of a user account (never negative: CHECK).
+ * System accounts (settlement, holds, escrow, fees) keep `balance_cents` at 0 and their balance is derived
+ * from `transfers` (no hot row to lock on every payment). Every movement is one append-only `transfers`
+ * row (a trigger refuses UPDATE and DELETE); the sum of all balances is zero by construction.
+ */
+export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+CREATE TABLE accounts (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('person', 'association', 'business', 'system')),
+  email TEXT UNIQUE CHECK (email = lower(email)),
+  password_hash TEXT,
+  display_name TEXT NOT NULL,
+  x_handle TEXT,
+  x_user_id TEXT UNIQUE,
+  fee_bps INTEGER CHECK (fee_bps IS NULL OR (fee_bps BETWEEN 100 AND 200)),
+  balance_cents BIGINT NOT NULL DEFAULT 0,
+  created_at TIMESTAMPTZ NOT NULL,
+  CONSTRAINT accounts_user_balance_not_negative CHECK (kind = 'system' OR balance_cents >= 0),
+  CONSTRAINT accounts_system_balance_derived CHECK (kind <> 'system' OR balance_cents = 0)
+);
+CREATE UNIQUE INDEX accounts_x_handle_key ON accounts (lower(x_handle));
+
+INSERT INTO accounts (id, kind, display_name, created_at) VALUES
+  ('sys_settlement', 'system', 'Settlement (card top-ups, money from outside)', now()),
+  ('sys_holds', 'system', 'Holds (payments awaiting a tweet or a confirmation)', now()),
+  ('sys_escrow', 'system', 'Escrow (claimable payments)', now()),
+  ('sys_fees', 'system', 'Fee revenue', now());
+
+CREATE TABLE payments (
+  id TEXT PRIMARY KEY,
+  seq BIGSERIAL UNIQUE,
+  payer_id TEXT NOT NULL REFERENCES accounts (id),
+  recipient_id TEXT REFERENCES accounts (id),
+  recipient_handle TEXT NOT NULL,
+  recipient_x_user_id TEXT,
+  amount_cents BIGINT NOT NULL CHECK (amount_cents > 0),
+  fee_cents BIGINT NOT NULL DEFAULT 0 CHECK (fee_cents >= 0 AND fee_cents <= amount_cents),
+  currency TEXT NOT NULL DEFAULT 'EUR' CHECK (currency = 'EUR'),
+  message TEXT,
+  mode TEXT NOT NULL CHECK (mode IN ('tweet', 'private')),
+  status TEXT NOT NULL CHECK (status IN ('awaiting_tweet', 'awaiting_confirmation', 'claimable', 'completed',
+    'canceled', 'refunded', 'failed')),
+  failure_reason TEXT,
+  tweet_text TEXT,
+  tweet_id TEXT UNIQUE,
+  reply_to_tweet_id TEXT,
+  created_at TIMESTAMPTZ NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL,
+  expires_at TIMESTAMPTZ
+);
+CREATE INDEX payments_payer ON payments (payer_id, seq DESC);
+CREATE INDEX payments_recipient ON payments (recipient_id, seq DESC);
+CREATE INDEX payments_expiry ON payments (expires_at) WHERE status IN ('awaiting_tweet', 'awaiting_confirmation', 'claimable');
+CREATE INDEX payments_claimable_handle ON payments (lower(recipient_handle)) WHERE status = 'claimable';
+CREATE INDEX payments_claimable_x_user ON payments (recipient_x_user_id) WHERE status = 'claimable';
+
+CREATE TABLE transfers (
+  id BIGSERIAL PRIMARY KEY,
+  debit_account_id TEXT NOT NULL REFERENCES accounts (id),
+  credit_account_id TEXT NOT NULL REFERENCES accounts (id),
+  amount_cents BIGINT NOT NULL CHECK (amount_cents > 0),
+  kind TEXT NOT NULL,
+  payment_id TEXT REFERENCES payments (id),
+  created_at TIMESTAMPTZ NOT NULL,
+  CHECK (debit_account_id <> credit_account_id)
+);
+CREATE INDEX transfers_debit ON transfers (debit_account_id);
+CREATE INDEX transfers_credit ON transfers (credit_account_id);
+CREATE INDEX transfers_payment ON transfers (payment_id);
+
+CREATE FUNCTION transfers_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'transfers are append-only: post a correcting transfer instead';
+END
+$$;
+CREATE TRIGGER transfers_append_only BEFORE UPDATE OR DELETE ON transfers
+  FOR EACH ROW EXECUTE FUNCTION transfers_append_only();
+
+CREATE TABLE idempotency_keys (
+  account_id TEXT NOT NULL REFERENCES accounts (id),
+  key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  status_code INTEGER,
+  response_body TEXT,
+  locked_at TIMESTAMPTZ NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  PRIMARY KEY (account_id, key)
+);
+CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+
+CREATE TABLE token_families (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts (id),
+  created_at TIMESTAMPTZ NOT NULL,
+  revoked_at TIMESTAMPTZ
+);
+CREATE TABLE refresh_tokens (
+  token_hash TEXT PRIMARY KEY,
+  family_id TEXT NOT NULL REFERENCES token_families (id),
+  created_at TIMESTAMPTZ NOT NULL,
+  expires_at TIMESTAMPTZ NOT NULL,
+  used_at TIMESTAMPTZ
+);
+CREATE TABLE access_tokens (
+  token_hash TEXT PRIMARY KEY,
+  family_id TEXT NOT NULL REFERENCES token_families (id),
+  expires_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id);
+CREATE INDEX access_tokens_family ON access_tokens (family_id);
+
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE x_events (
+  id BIGSERIAL PRIMARY KEY,
+  body TEXT NOT NULL,
+  received_at TIMESTAMPTZ NOT NULL,
+  processed_at TIMESTAMPTZ,
+  outcome TEXT
+);
+CREATE INDEX x_events_unprocessed ON x_events (id) WHERE processed_at IS NULL;
+CREATE TABLE x_tweets (
+  tweet_id TEXT PRIMARY KEY,
+  event_id BIGINT REFERENCES x_events (id),
+  x_user_id TEXT,
+  outcome TEXT NOT NULL,
+  payment_id TEXT REFERENCES payments (id),
+  created_at TIMESTAMPTZ NOT NULL
+);
+`,
+  },
+];
+
+/** Applies the migrations not yet applied, each in its own transaction, under an advisory lock. */
+export async function migrate(db: Db): Promise<number> {
+  await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
+  let applied = 0;
+  for (const m of MIGRATIONS) {
+    const done = await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(7366001)');
+      const rows = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
+      if (rows.length > 0) return false;
+      for (const stmt of splitSql(m.sql)) await tx.query(stmt);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      return true;
+    });
+    if (done) applied++;
+  }
+  return applied;
+}
+
+/** Splits a migration into statements (extended protocol: one statement per query), keeping $$ bodies whole. */
+function splitSql(sql: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let inDollar = false;
+  for (const line of sql.split('\n')) {
+    if ((line.match(/\$\$/g) ?? []).length % 2 === 1) inDollar = !inDollar;
+    cur += line + '\n';
+    if (!inDollar && line.trimEnd().endsWith(';')) {
+      out.push(cur.trim());
+      cur = '';
+    }
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return out;
+}

@@ -1,0 +1,25 @@
+import type { WalletConfig } from '../utils/wallet/types';
+import type { Db } from './db';
+import type { Logger } from './log';
+
+/** Everything the app needs from outside; tests build their own. */
+export interface Deps {
+  db: Db;
+  config: WalletConfig;
+  /** "Now", injectable so tests can expire things without waiting. */
+  clock: () => Date;
+  /** Enables the sandbox-only endpoints (X account linking without OAuth, card top-ups). */
+  sandbox: boolean;
+  /** X app consumer secret for the webhook; without it the webhook refuses everything. */
+  xConsumerSecret?: string;
+  log: Logger;
+  /** scrypt cost parameter N for new password hashes (default 2^15). */
+  scryptN?: number;
+  /** Test seam: awaited after an idempotency key is claimed, before the request executes. */
+  beforeExecute?: (key: string) => Promise<void>;
+}
+
+/** Hono environment of every route. */
+export interface AppEnv {
+  Variables: { requestId: string; accountId: string; familyId: string };
+}

@@ -1,0 +1,118 @@
+/**
+ * Idempotency-Key handling (shared/wallet-api.md, research/wallet-security.md §3.10–13): keys are scoped
+ * per account; the request hash covers method, path and the canonical JSON body. The key row is claimed
+ * (committed, "in flight") before executing; the operation and its stored response commit together in
+ * one transaction, so a crash never leaves a done operation without its response. A claim whose request
+ * died (process killed) is taken over after IN_FLIGHT_STALE_MS. Expected errors (4xx) are stored and
+ * replayed like successes; an unexpected error frees the key so the client can retry.
+ */
+import { createHash } from 'node:crypto';
+import type { Queryable } from './db';
+import type { Deps } from './deps';
+import { ApiError, problem } from './errors';
+
+export const IN_FLIGHT_STALE_MS = 60_000;
+export const KEEP_KEYS_MS = 48 * 3600_000;
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+  /** True when this is the stored answer of an earlier request with the same key. */
+  replayed?: boolean;
+}
+
+/** JSON with object keys sorted, so key order never makes two equal bodies differ. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+export async function idempotent(
+  deps: Deps,
+  input: { accountId: string; key: string; method: string; path: string; body: unknown },
+  exec: (tx: Queryable) => Promise<StoredResponse>,
+): Promise<StoredResponse> {
+  const { accountId, key } = input;
+  const hash = createHash('sha256')
+    .update(`${input.method} ${input.path}\n${canonicalJson(input.body)}`)
+    .digest('base64url');
+  const now = deps.clock();
+  const claimed = await deps.db.query(
+    `INSERT INTO idempotency_keys (account_id, key, request_hash, locked_at, created_at)
+     VALUES ($1, $2, $3, $4, $4) ON CONFLICT (account_id, key) DO NOTHING RETURNING key`,
+    [accountId, key, hash, now],
+  );
+  if (claimed.length === 0) {
+    const [row] = await deps.db.query<{
+      request_hash: string;
+      status_code: number | null;
+      response_body: string | null;
+      locked_at: Date;
+    }>(
+      `SELECT request_hash, status_code, response_body, locked_at FROM idempotency_keys WHERE account_id = $1 AND key = $2`,
+      [accountId, key],
+    );
+    if (!row) throw new ApiError('idempotency_in_flight', 'This Idempotency-Key is being released; retry.');
+    if (row.request_hash !== hash) {
+      throw new ApiError(
+        'idempotency_key_reused',
+        'This Idempotency-Key was already used with a different request; use a new key.',
+      );
+    }
+    if (row.status_code !== null) {
+      return { status: row.status_code, body: JSON.parse(row.response_body ?? 'null'), replayed: true };
+    }
+    const stale = now.getTime() - new Date(row.locked_at).getTime() > IN_FLIGHT_STALE_MS;
+    const taken =
+      stale &&
+      (
+        await deps.db.query(
+          `UPDATE idempotency_keys SET locked_at = $3 WHERE account_id = $1 AND key = $2 AND status_code IS NULL
+           AND locked_at = $4 RETURNING key`,
+          [accountId, key, now, row.locked_at],
+        )
+      ).length === 1;
+    if (!taken) {
+      throw new ApiError(
+        'idempotency_in_flight',
+        'A request with this Idempotency-Key is still running; retry later.',
+        {
+          'retry-after': '1',
+        },
+      );
+    }
+  }
+  const save = (tx: Queryable, res: StoredResponse) =>
+    tx.query(
+      `UPDATE idempotency_keys SET status_code = $3, response_body = $4 WHERE account_id = $1 AND key = $2`,
+      [accountId, key, res.status, JSON.stringify(res.body)],
+    );
+  try {
+    if (deps.beforeExecute) await deps.beforeExecute(key);
+    return await deps.db.transaction(async (tx) => {
+      const res = await exec(tx);
+      await save(tx, res);
+      return res;
+    });
+  } catch (err) {
+    if (err instanceof ApiError && err.status < 500) {
+      const res = { status: err.status, body: problem(err.code, err.detail) };
+      await save(deps.db, res);
+      return res;
+    }
+    await deps.db
+      .query(`DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND status_code IS NULL`, [
+        accountId,
+        key,
+      ])
+      .catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Starts the wallet server: as a library (`startWalletServer`, used by tests, benchmarks and `main.ts`)
+ * or through `npm run server`. Opens and migrates the database, loads the seed, serves the app and runs
+ * the sweeper; `close()` stops accepting, lets in-flight requests finish, stops the sweeper and closes the
+ * database.
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { DEFAULT_CONFIG } from '../utils/rules';
+import type { WalletConfig } from '../utils/wallet/types';
+import { createApp, type WalletApp } from './app';
+import { openDb, type Db } from './db';
+import type { Deps } from './deps';
+import { jsonLogger, silentLogger } from './log';
+import { applySeed, readSeedFile, type SeedFile } from './seed';
+import { startSweeper, sweep, type SweepResult } from './sweeper';
+
+export interface WalletServerOptions {
+  /** 0 = an ephemeral port (default 8787). */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** PGlite folder (default ./.data/wallet); `memory://` for a throw-away database. Ignored with databaseUrl. */
+  dataDir?: string;
+  /** PostgreSQL connection string: use PostgreSQL instead of PGlite. */
+  databaseUrl?: string;
+  /** Seed file path or contents, loaded when the database has no user account. */
+  seed?: string | SeedFile;
+  /** Enables sandbox-only endpoints (X account link without OAuth, card top-ups). */
+  sandbox?: boolean;
+  /** X app consumer secret (webhook CRC and signatures); without it the webhook refuses everything. */
+  xConsumerSecret?: string;
+  /** Sweeper period (expiry, event recovery); default 5000 ms; 0 disables it. */
+  sweepIntervalMs?: number;
+  /** JSON logs to stdout (default true). */
+  log?: boolean;
+  /** "Now" (tests move it forward to expire payments). */
+  clock?: () => Date;
+  /** Overrides of the published config (e.g. a shorter confirmMinutes in a demo). */
+  config?: Partial<WalletConfig>;
+  /** scrypt cost for new password hashes (default 2^15; tests use less). */
+  scryptN?: number;
+}
+
+export interface WalletServer {
+  url: string;
+  port: number;
+  /** Which database it runs on. */
+  db: Db['kind'];
+  /** One sweeper pass now (expiry, pending events), e.g. after moving the clock. */
+  sweep(): Promise<SweepResult>;
+  close(): Promise<void>;
+}
+
+export interface WalletInstance {
+  app: WalletApp;
+  deps: Deps;
+  close(): Promise<void>;
+}
+
+/** Opens the database and builds the app without listening (tests use `app.request()`). */
+export async function createWallet(opts: WalletServerOptions = {}): Promise<WalletInstance> {
+  const db = await openDb({
+    ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+  });
+  const deps: Deps = {
+    db,
+    config: { ...DEFAULT_CONFIG, ...opts.config },
+    clock: opts.clock ?? (() => new Date()),
+    sandbox: opts.sandbox ?? false,
+    log: opts.log === false ? silentLogger : jsonLogger(),
+    ...(opts.xConsumerSecret ? { xConsumerSecret: opts.xConsumerSecret } : {}),
+    ...(opts.scryptN ? { scryptN: opts.scryptN } : {}),
+  };
+  try {
+    if (opts.seed) await applySeed(deps, typeof opts.seed === 'string' ? readSeedFile(opts.seed) : opts.seed);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  return { app: createApp(deps), deps, close: () => db.close() };
+}
+
+export async function startWalletServer(opts: WalletServerOptions = {}): Promise<WalletServer> {
+  const wallet = await createWallet(opts);
+  const { deps } = wallet;
+  let server: ServerType;
+  try {
+    server = await new Promise<ServerType>((resolve, reject) => {
+      const s = serve(
+        { fetch: wallet.app.fetch, port: opts.port ?? 8787, hostname: opts.host ?? '127.0.0.1' },
+        () => resolve(s),
+      );
+      s.once('error', reject);
+    });
+  } catch (err) {
+    await wallet.close();
+    throw err;
+  }
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const url = `http://${host}:${addr.port}`;
+  const interval = opts.sweepIntervalMs ?? 5000;
+  const stopSweeper = interval > 0 ? startSweeper(deps, interval) : async () => undefined;
+  deps.log.info('wallet server listening', { url, db: deps.db.kind, sandbox: deps.sandbox });
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port: addr.port,
+    db: deps.db.kind,
+    sweep: () => sweep(deps),
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve()); // stops accepting; resolves when in-flight requests are done
+          if ('closeIdleConnections' in server) server.closeIdleConnections();
+        });
+        await stopSweeper();
+        await wallet.close();
+        deps.log.info('wallet server stopped', {});
+      })();
+      return closing;
+    },
+  };
+}
