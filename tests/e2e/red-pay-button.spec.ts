@@ -269,8 +269,9 @@ test.describe('red team: with a signed-in wallet (clickjacking, where the tokens
   });
   test.afterAll(() => wallet.close());
 
-  test('should open a confirm window naming the true recipient that still needs its own armed click', async ({
+  test('should open a confirm window naming the true recipient that needs its own armed click; no secret reaches the tab', async ({
     context,
+    sw,
     extensionId,
   }) => {
     const popup = await PopupPage.open(context, extensionId);
@@ -282,6 +283,12 @@ test.describe('red team: with a signed-in wallet (clickjacking, where the tokens
 
     const { page, posts } = await openTimeline(context, 1);
     const victim = posts[0]!;
+    // Record every message the background sends to the content script in this tab (its own world).
+    const world = await contentScriptWorld(page, extensionId);
+    await world.cdp.send('Runtime.evaluate', {
+      contextId: world.id,
+      expression: `globalThis.__redSeen = []; chrome.runtime.onMessage.addListener((m) => { globalThis.__redSeen.push(JSON.stringify(m)); });`,
+    });
     // Our button made invisible and laid over a decoy; a transparent layer over everything else.
     await payHost(page, 0).scrollIntoViewIfNeeded();
     const box = (await payHost(page, 0).boundingBox())!;
@@ -319,9 +326,25 @@ test.describe('red team: with a signed-in wallet (clickjacking, where the tokens
     // Only the user's own click in the trusted window, once armed, creates the payment.
     await confirm.bringToFront();
     await expect(button).toBeEnabled({ timeout: 5_000 });
-    await confirm.getByTestId('mode-private').click();
-    await button.click();
+    await button.click(); // tweet mode: the background then asks this tab's content script to fill the composer
     await expect.poll(list).toBe(1);
+    const seen = async () =>
+      (
+        await world.cdp.send('Runtime.evaluate', {
+          contextId: world.id,
+          expression: 'JSON.stringify(globalThis.__redSeen)',
+          returnByValue: true,
+        })
+      ).result.value as string;
+    await expect.poll(seen).toContain('fillComposer');
+    const tokens = (await sw.evaluate(async () => (await chrome.storage.session.get(['tokens'])).tokens)) as {
+      accessToken: string;
+      refreshToken: string;
+    };
+    for (const secret of [tokens.accessToken, tokens.refreshToken, DEMO_PASSWORD]) {
+      expect(await seen()).not.toContain(secret);
+      expect(await page.content()).not.toContain(secret);
+    }
   });
   test('should keep the wallet tokens of a real session in storage.session only', async ({
     context,
