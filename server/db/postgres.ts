@@ -14,6 +14,11 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
     },
   });
   pool.on('error', () => undefined); // an idle client lost its connection: the pool replaces it
+  // A client whose backend dies (pg_terminate_backend, a database restart, a network cut) emits 'error',
+  // even while checked out and between two queries of a transaction; unheard, that kills the process.
+  // Heard, its queries fail (the request gets a 500 and frees its Idempotency-Key for the retry) and the
+  // pool drops it on release, since it is no longer queryable.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   await pool.query('SELECT 1');
   let closed = false;
   return {
