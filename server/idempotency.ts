@@ -107,12 +107,19 @@ export async function idempotent(
       await save(deps.db, res);
       return res;
     }
-    await deps.db
-      .query(`DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND status_code IS NULL`, [
-        accountId,
-        key,
-      ])
-      .catch(() => undefined);
+    // Free the key for the client's retry. The failure may be the database connection itself (a backend
+    // terminated, a failover): try a few times, else the key stays claimed until IN_FLIGHT_STALE_MS.
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      try {
+        await deps.db.query(
+          `DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND status_code IS NULL`,
+          [accountId, key],
+        );
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+      }
+    }
     throw err;
   }
 }
