@@ -209,7 +209,7 @@ export class ServerProcess {
     child.once('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;
       if (!this.expectExit && ready) {
-        this.crashes.push({ code, signal, tail: this.tail(15) });
+        this.crashes.push({ code, signal, tail: this.tail(40) });
         this.onCrash?.();
       }
     });
