@@ -1,4 +1,19 @@
+/**
+ * The x.com content script: registers each feature (one file per feature). Each one runs inside its own
+ * try/catch, so a feature broken by an X change leaves the others working. Everything is bound to `ctx`: when
+ * the extension is reloaded or updated, the observer stops and the buttons go.
+ */
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { defineContentScript } from 'wxt/utils/define-content-script';
+import { fillComposer } from './fill-composer';
+import { payOnProfile } from './pay-on-profile';
+import { payOnTweet } from './pay-on-tweet';
+
+const FEATURES: [string, (ctx: ContentScriptContext) => void][] = [
+  ['pay-on-tweet', payOnTweet],
+  ['pay-on-profile', payOnProfile],
+  ['fill-composer', fillComposer],
+];
 
 export default defineContentScript({
   matches: [
@@ -7,8 +22,13 @@ export default defineContentScript({
     'https://mobile.x.com/*',
     'https://mobile.twitter.com/*',
   ],
-  cssInjectionMode: 'ui',
-  main() {
-    // Features are registered here (one file per feature).
+  main(ctx) {
+    for (const [name, feature] of FEATURES) {
+      try {
+        feature(ctx);
+      } catch (error) {
+        console.error(`[tweetez-payez] ${name} failed to start:`, error);
+      }
+    }
   },
 });

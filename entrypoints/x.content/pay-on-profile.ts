@@ -1,0 +1,75 @@
+/**
+ * pay-on-profile: one Pay button in a profile header's action row, before the Follow button (issue 4 §3).
+ * None on your own profile (X shows "Edit profile" there) and none while the header names another handle than the
+ * URL (a stale render during navigation). Survives Follow/Unfollow (X re-creates the Follow subtree) and
+ * profile → home → profile navigation: every navigation re-checks the one button.
+ */
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { sendMessage } from '../../utils/messaging';
+import { observe, onBatch, onNavigate } from '../../utils/x/observe';
+import { pageLang, pageTheme, profileHandleFromPath, profileSlot, sameHandle } from '../../utils/x/page';
+import { PAY_HOST_PROFILE, PROFILE_HEADER_PARTS } from '../../utils/x/selectors';
+import { createPayHost, isOurHost, payLabel, removePayHost, updatePayHost } from './pay-button';
+
+/** The handle each of our profile hosts pays. */
+const handles = new WeakMap<Element, string>();
+
+async function activate(host: HTMLElement): Promise<void> {
+  // Re-read the page at click time: pay only the profile the button names (fail closed).
+  const slot = profileSlot(document, location.pathname);
+  if (slot.kind !== 'other' || !sameHandle(slot.handle, handles.get(host))) {
+    sync();
+    return;
+  }
+  await sendMessage('requestPayment', { recipientHandle: slot.handle, source: 'profile' });
+}
+
+const onActivate = (host: HTMLElement) => void activate(host).catch(() => undefined);
+
+function sync(): void {
+  const slot = profileSlot(document, location.pathname);
+  let keep: HTMLElement | null = null;
+  for (const host of document.querySelectorAll<HTMLElement>(PAY_HOST_PROFILE)) {
+    const fits =
+      slot.kind === 'other' &&
+      !keep &&
+      host.nextElementSibling === slot.anchor &&
+      sameHandle(handles.get(host), slot.handle) &&
+      isOurHost(host);
+    if (fits) keep = host;
+    else removePayHost(host);
+  }
+  if (slot.kind !== 'other') return;
+  const label = payLabel(slot.handle, pageLang(document));
+  if (keep) {
+    updatePayHost(keep, { label, theme: pageTheme(document) });
+    return;
+  }
+  const host = createPayHost({ variant: 'profile', label, theme: pageTheme(document), onActivate });
+  handles.set(host, slot.handle);
+  slot.anchor.before(host);
+}
+
+/** Adds a Pay button to the header of every profile but your own. */
+export function payOnProfile(ctx: ContentScriptContext): void {
+  const onProfile = () => profileHandleFromPath(location.pathname) !== null;
+  let theme = pageTheme(document);
+  onBatch(ctx, () => {
+    const next = pageTheme(document);
+    if (next === theme) return;
+    theme = next;
+    for (const host of document.querySelectorAll<HTMLElement>(PAY_HOST_PROFILE))
+      updatePayHost(host, { theme });
+  });
+  onNavigate(ctx, sync);
+  observe(ctx, PROFILE_HEADER_PARTS, sync, { when: onProfile });
+  ctx.onInvalidated(() => {
+    for (const host of document.querySelectorAll<HTMLElement>(PAY_HOST_PROFILE)) removePayHost(host);
+  });
+}
+
+/*
+ * Manual test: 1. open https://x.com/<someone>  2. a round coin button sits before Follow  3. Follow, Unfollow,
+ * go Home and back: still exactly one  4. on your own profile there is none  5. click it: the confirm window
+ * names @<someone>.
+ */

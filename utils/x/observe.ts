@@ -1,0 +1,141 @@
+/**
+ * One MutationObserver for the whole content script (x-dom.md §2, §6), bound to WXT's `ctx`: it disconnects
+ * when the script is invalidated (extension reloaded or updated).
+ *
+ * Work is proportional to what changed: each batch of mutation records is reduced to the added elements and
+ * the elements whose children or `href` changed; a watcher looks only at those (`closest` + a scoped
+ * `querySelectorAll`), never at the whole document. The batch runs in the observer's own microtask, so a
+ * Pay button lands in the same frame as its post.
+ */
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { PAY_HOST_ATTR } from './selectors';
+
+/** What observe needs from WXT's context (a real `ContentScriptContext` in the extension and in tests). */
+export type ObserveContext = Pick<ContentScriptContext, 'onInvalidated' | 'addEventListener' | 'isInvalid'>;
+
+interface Watcher {
+  selector: string;
+  onElement: (el: Element) => void;
+  when?: () => boolean;
+}
+
+interface Hub {
+  watchers: Watcher[];
+  onNavigate: ((href: string) => void)[];
+  onBatch: (() => void)[];
+  href: string;
+}
+
+const hubs = new WeakMap<ObserveContext, Hub>();
+
+function report(where: string, error: unknown): void {
+  console.error(`[tweetez-payez] ${where}:`, error);
+}
+
+function run(watcher: Watcher, el: Element): void {
+  try {
+    watcher.onElement(el);
+  } catch (error) {
+    report(`observe(${watcher.selector})`, error);
+  }
+}
+
+function checkLocation(hub: Hub): void {
+  const href = location.href;
+  if (href === hub.href) return;
+  hub.href = href;
+  for (const cb of hub.onNavigate) {
+    try {
+      cb(href);
+    } catch (error) {
+      report('onNavigate', error);
+    }
+  }
+}
+
+function handleBatch(hub: Hub, records: MutationRecord[]): void {
+  const added = new Set<Element>();
+  const touched = new Set<Element>();
+  for (const record of records) {
+    if (record.type === 'attributes') {
+      if (record.attributeName === 'href') touched.add(record.target as Element);
+      continue;
+    }
+    for (const node of record.addedNodes) {
+      if (node.nodeType === 1 && !(node as Element).hasAttribute(PAY_HOST_ATTR)) added.add(node as Element);
+    }
+    // Something removed (maybe our button, dropped by a re-render): look at its former parent again.
+    if (record.removedNodes.length && record.target.nodeType === 1) touched.add(record.target as Element);
+  }
+  checkLocation(hub);
+  for (const cb of hub.onBatch) {
+    try {
+      cb();
+    } catch (error) {
+      report('onBatch', error);
+    }
+  }
+  for (const watcher of hub.watchers) {
+    if (watcher.when && !watcher.when()) continue;
+    const hits = new Set<Element>();
+    for (const node of added) {
+      if (!node.isConnected) continue;
+      const up = node.closest(watcher.selector);
+      if (up) hits.add(up);
+      for (const el of node.querySelectorAll(watcher.selector)) hits.add(el);
+    }
+    for (const node of touched) {
+      const up = node.isConnected ? node.closest(watcher.selector) : null;
+      if (up) hits.add(up);
+    }
+    for (const el of hits) run(watcher, el);
+  }
+}
+
+function hubFor(ctx: ObserveContext): Hub {
+  const existing = hubs.get(ctx);
+  if (existing) return existing;
+  const created: Hub = { watchers: [], onNavigate: [], onBatch: [], href: location.href };
+  hubs.set(ctx, created);
+  const observer = new MutationObserver((records) => {
+    if (ctx.isInvalid) return observer.disconnect();
+    handleBatch(created, records);
+  });
+  // `href` catches a reused cell whose links are rewritten in place; childList catches everything else.
+  observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['href'] });
+  // The theme lives in <body>'s inline background colour: watch that one attribute of that one element.
+  if (document.body) observer.observe(document.body, { attributes: true, attributeFilter: ['style'] });
+  ctx.onInvalidated(() => observer.disconnect());
+  // SPA navigations that mutate nothing: the back button, and WXT's own watcher (Navigation API / polling).
+  const later = () => queueMicrotask(() => checkLocation(created));
+  ctx.addEventListener(window, 'popstate', later);
+  ctx.addEventListener(window, 'wxt:locationchange', later);
+  return created;
+}
+
+/**
+ * Calls `onElement` for every element matching `selector`: those in the document now, each one added later,
+ * and again whenever something inside one changes (children added or removed, a link rewritten). `onElement`
+ * must therefore be idempotent. `when`, if given, is checked once per batch to skip the work entirely
+ * (e.g. profile watchers on non-profile pages).
+ */
+export function observe(
+  ctx: ObserveContext,
+  selector: string,
+  onElement: (el: Element) => void,
+  options: { when?: () => boolean } = {},
+): void {
+  const watcher: Watcher = { selector, onElement, when: options.when };
+  hubFor(ctx).watchers.push(watcher);
+  if (!watcher.when || watcher.when()) for (const el of document.querySelectorAll(selector)) run(watcher, el);
+}
+
+/** Calls `cb(href)` after each navigation, including X's `pushState` SPA transitions (compared per batch). */
+export function onNavigate(ctx: ObserveContext, cb: (href: string) => void): void {
+  hubFor(ctx).onNavigate.push(cb);
+}
+
+/** Calls `cb` at the start of every batch of mutations (before the watchers): cheap per-batch checks. */
+export function onBatch(ctx: ObserveContext, cb: () => void): void {
+  hubFor(ctx).onBatch.push(cb);
+}
