@@ -28,7 +28,15 @@ if (!fs.existsSync('server/main.ts')) {
   console.log('(The wallet server is not part of this build yet.)');
   process.exit(0);
 }
-const server = spawn('npx', ['tsx', 'server/main.ts', '--seed', 'server/seed/demo.json'], {
+const SEED = 'server/seed/demo.json';
+/** @type {{ accounts?: { email: string, password: string, xHandle?: string }[] }} */
+const seed = JSON.parse(fs.readFileSync(SEED, 'utf8'));
+const demo = seed.accounts?.[0];
+console.log(`Starting the wallet server on http://127.0.0.1:${port} (sandbox, demo accounts from ${SEED}).
+  In the extension's popup, sign in as ${demo ? `${demo.email} / ${demo.password}` : 'a demo account'}${demo?.xHandle ? ` (X account @${demo.xHandle})` : ''}.
+  Another port: PORT=8788 npm start (then set http://127.0.0.1:8788 in the extension's options). Ctrl+C stops it.
+`);
+const server = spawn('npx', ['tsx', 'server/main.ts', '--seed', SEED], {
   stdio: 'inherit',
   env: { WALLET_SANDBOX: '1', ...process.env, PORT: port },
 });

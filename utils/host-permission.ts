@@ -4,6 +4,8 @@
  * the extension is still refused), and without a port a pattern covers every port in both browsers.
  */
 
+import { browser } from 'wxt/browser';
+
 /** Granted by the manifest: a wallet server on this machine, on any port (`npm start` uses 8787). */
 export const LOCAL_WALLET_PATTERNS = ['http://127.0.0.1/*', 'http://localhost/*'] as const;
 
@@ -16,4 +18,18 @@ export function originPattern(origin: string): string {
 /** Whether the manifest already grants `origin`, so that no permission prompt is needed. */
 export function isLocalWalletOrigin(origin: string): boolean {
   return (LOCAL_WALLET_PATTERNS as readonly string[]).includes(originPattern(origin));
+}
+
+/**
+ * Whether the extension may send credentials to `origin`: granted by the manifest or by the user in the options
+ * page. A content script (or a compromised renderer driving one) can write the `walletUrl` setting, since
+ * `storage.local` is open to content scripts, but it cannot grant a host permission.
+ */
+export async function isWalletOriginAllowed(origin: string): Promise<boolean> {
+  if (isLocalWalletOrigin(origin)) return true;
+  try {
+    return await browser.permissions.contains({ origins: [originPattern(origin)] });
+  } catch {
+    return false;
+  }
 }

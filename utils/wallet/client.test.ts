@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { settingsItem, tokensItem } from '../storage';
 import { WalletClient } from './client';
@@ -172,5 +172,31 @@ describe('WalletClient', () => {
     expect(await c.hasSession()).toBe(false);
     expect(fake.calls.length).toBe(before);
     expect(await tokensItem.getValue()).toBeNull();
+  });
+});
+
+describe('WalletClient against a forged wallet URL (red team)', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('should not send a password to a wallet server the user never granted', async () => {
+    // A content script can write storage.local: it points the wallet at its own server…
+    await settingsItem.setValue({ walletUrl: 'https://evil.example' });
+    const fake = fakeAuth();
+    const contains = vi.spyOn(fakeBrowser.permissions, 'contains').mockResolvedValue(false);
+    expect(await client(fake.fetch).login('a@example.test', 'correct horse')).toMatchObject({
+      ok: false,
+      code: 'forbidden',
+    });
+    expect(contains).toHaveBeenCalledWith({ origins: ['https://evil.example/*'] });
+    expect(fake.calls).toEqual([]);
+    expect(await tokensItem.getValue()).toBeNull();
+  });
+
+  it('should sign in to a server the user granted in the options', async () => {
+    await settingsItem.setValue({ walletUrl: 'https://wallet.example' });
+    const fake = fakeAuth();
+    vi.spyOn(fakeBrowser.permissions, 'contains').mockResolvedValue(true);
+    expect(await client(fake.fetch).login('a@example.test', 'correct horse')).toMatchObject({ ok: true });
+    expect(fake.calls[0]).toMatchObject({ method: 'POST', path: '/v1/auth/login' });
   });
 });

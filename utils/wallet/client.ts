@@ -4,6 +4,7 @@
  * calls refresh the access token ahead of expiry, and on a 401 refresh once and retry; a refused refresh means
  * signed out (tokens cleared).
  */
+import { isWalletOriginAllowed } from '../host-permission';
 import { getSettings, tokensItem, type StoredTokens } from '../storage';
 import { DEFAULT_HTTP, sendWithRetry, type ApiResult, type HttpOptions } from './http';
 import { REFRESH_MARGIN_MS, TokenRefresher, tokensFrom } from './session';
@@ -25,6 +26,8 @@ export interface WalletClientOptions extends Partial<HttpOptions> {
   now?: () => number;
   /** Defaults to the `walletUrl` setting. */
   baseUrl?: () => Promise<string>;
+  /** Whether credentials may go to an origin; defaults to the host permissions the user granted. */
+  allowed?: (origin: string) => Promise<boolean>;
 }
 
 interface CallOptions {
@@ -36,12 +39,14 @@ export class WalletClient {
   private readonly http: HttpOptions;
   private readonly now: () => number;
   private readonly baseUrl: () => Promise<string>;
+  private readonly allowed: (origin: string) => Promise<boolean>;
   private readonly refresher: TokenRefresher;
 
   constructor(options: WalletClientOptions) {
     this.http = { ...DEFAULT_HTTP, ...options };
     this.now = options.now ?? Date.now;
     this.baseUrl = options.baseUrl ?? (async () => (await getSettings()).walletUrl);
+    this.allowed = options.allowed ?? isWalletOriginAllowed;
     this.refresher = new TokenRefresher(
       (refreshToken, base) =>
         this.send<TokenPair>(base, 'POST', '/v1/auth/refresh', { body: { refreshToken } }),
@@ -110,6 +115,15 @@ export class WalletClient {
   /** Signs in and stores the tokens (bound to the wallet URL and to the account id from `/v1/me`). */
   async login(email: string, password: string): Promise<ApiResult<Me>> {
     const base = await this.baseUrl();
+    // Never send a password to a server the user did not grant (the setting alone may have been forged).
+    if (!(await this.allowed(new URL(base).origin))) {
+      return {
+        ok: false,
+        code: 'forbidden',
+        status: null,
+        message: 'This wallet server is not allowed: choose it again in the options.',
+      };
+    }
     const res = await this.send<TokenPair>(base, 'POST', '/v1/auth/login', { body: { email, password } });
     if (!res.ok) return res;
     await tokensItem.setValue(tokensFrom(res.value, null, this.now(), base));
