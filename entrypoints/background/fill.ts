@@ -1,7 +1,8 @@
 /**
  * After a confirmed tweet-mode payment: bring the originating X tab forward and ask its content script to fill
- * the composer with the server's canonical tweet text. Without a usable tab or content script, or when it could
- * not fill a composer, X's web intent (`x.com/intent/post?text=…`) opens in a new tab instead. The text is the only thing sent to the page.
+ * the composer with the server's canonical tweet text. Without a usable tab or content script, X's web intent
+ * (`x.com/intent/post?text=…`) opens in a new tab instead, and so it does when the content script reports that it
+ * could not fill the composer. The text is the only thing sent to the page.
  */
 import { browser } from 'wxt/browser';
 import type { FillOutcome, MessageReply } from '../../utils/messaging';
@@ -58,9 +59,13 @@ export async function fillComposerInTab(
   } catch {
     reply = undefined; // no content script in that tab (navigated away, not loaded yet)
   }
-  if (reply !== undefined && reply !== 'timeout' && reply.ok) return { ok: true, method: reply.method };
-  // Still busy after the timeout: the confirm window shows the exact text to post (no second composer on top).
+  // No content script answered: X's web intent does the job in a new tab.
+  if (reply === undefined) return openIntent(text, replyToTweetId);
+  // Still busy or failed: the confirm window shows the exact text to post (no second composer on top).
   if (reply === 'timeout') return { ok: false, code: 'verify_failed' };
-  // No content script answered, or it found no composer to fill: X's web intent does the job in a new tab.
-  return openIntent(text, replyToTweetId);
+  if (reply.ok) return { ok: true, method: reply.method };
+  // The content script found no composer, or X did not take the text (it cleared what it tried): X's web intent
+  // does the job in a new tab (issue 4: the in-page fill's fallback).
+  if (reply.code === 'no_composer' || reply.code === 'verify_failed') return openIntent(text, replyToTweetId);
+  return { ok: false, code: reply.code };
 }
