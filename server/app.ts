@@ -80,14 +80,8 @@ export function createApp(deps: Deps) {
   );
 
   const auth = requireAuth(deps);
-  for (const path of [
-    '/v1/me',
-    '/v1/me/*',
-    '/v1/recipients/*',
-    '/v1/payments',
-    '/v1/payments/*',
-    '/v1/auth/logout',
-  ]) {
+  // In Hono '/x/*' also matches '/x' itself: one entry per subtree, so auth runs once per request.
+  for (const path of ['/v1/me/*', '/v1/recipients/*', '/v1/payments/*', '/v1/auth/logout']) {
     app.use(path, auth);
   }
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { formatPaymentTweet } from '../utils/payment-tweet';
-import { checkPayment } from '../utils/rules';
+import { checkPayment, feeBpsFor, feeCents } from '../utils/rules';
 import type { CreatePaymentBody, Payment, PaymentStatus, WalletConfig } from '../utils/wallet/types';
 import { findByHandle, findByXUserId, getAccount, type AccountRow } from './accounts';
 import type { Queryable } from './db';
@@ -132,13 +132,11 @@ function ruleError(reason: 'invalid_request' | 'limit_exceeded' | 'self_payment'
 
 /** Legs paying `amount` from `from` to a registered recipient (minus its business fee). */
 function payLegs(from: string, recipient: AccountRow, amount: number, kind: 'payment' | 'claim') {
-  const check = checkPayment({
-    amountCents: amount,
-    isSelf: false,
-    recipient: { registered: true, ...recipient },
-  });
-  // Limits were checked at creation; here only the fee matters (and must not exceed the amount).
-  const fee = check.ok ? check.feeCents : 0;
+  // Limits were checked when the payment was made; here only the recipient's commission matters.
+  const fee = feeCents(
+    amount,
+    feeBpsFor({ registered: true, kind: recipient.kind, feeBps: recipient.fee_bps }),
+  );
   const legs: Leg[] = [{ from, to: recipient.id, amountCents: amount - fee, kind }];
   if (fee > 0) legs.push({ from, to: SYSTEM.fees, amountCents: fee, kind: 'fee' });
   return { legs, fee };

@@ -1,7 +1,8 @@
 /**
  * After a confirmed tweet-mode payment: bring the originating X tab forward and ask its content script to fill
  * the composer with the server's canonical tweet text. Without a usable tab or content script, X's web intent
- * (`x.com/intent/post?text=…`) opens in a new tab instead. The text is the only thing sent to the page.
+ * (`x.com/intent/post?text=…`) opens in a new tab instead, and so it does when the content script reports that it
+ * could not fill the composer. The text is the only thing sent to the page.
  */
 import { browser } from 'wxt/browser';
 import type { FillOutcome, MessageReply } from '../../utils/messaging';
@@ -62,5 +63,9 @@ export async function fillComposerInTab(
   if (reply === undefined) return openIntent(text, replyToTweetId);
   // Still busy or failed: the confirm window shows the exact text to post (no second composer on top).
   if (reply === 'timeout') return { ok: false, code: 'verify_failed' };
-  return reply.ok ? { ok: true, method: reply.method } : { ok: false, code: reply.code };
+  if (reply.ok) return { ok: true, method: reply.method };
+  // The content script found no composer, or X did not take the text (it cleared what it tried): X's web intent
+  // does the job in a new tab (issue 4: the in-page fill's fallback).
+  if (reply.code === 'no_composer' || reply.code === 'verify_failed') return openIntent(text, replyToTweetId);
+  return { ok: false, code: reply.code };
 }

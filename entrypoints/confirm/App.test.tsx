@@ -213,6 +213,20 @@ describe('confirm window', () => {
     expect(calls.filter((c) => c.type === 'cancelRequest')).toEqual([]);
   });
 
+  it('should show the exact tweet text of the wallet once X opened the composer', async () => {
+    const { send } = fakeSend({
+      getConfirmContext: { ok: true, ...context() },
+      createPayment: { ok: true, payment: payment(), fill: { ok: true, method: 'paste' } },
+    });
+    const { root } = await open(send);
+    act(() => void vi.advanceTimersByTime(ARM_DELAY_MS));
+    act(() => confirmButton(root).click());
+    await flush();
+    expect(byTestId(root, 'fill-outcome').dataset.method).toBe('paste');
+    expect(byTestId(root, 'tweet-text').textContent).toBe('@SMoneyfr #envoyer 2EUR @bob');
+    expect(byTestId(root, 'payment-status').dataset.status).toBe('awaiting_tweet');
+  });
+
   it('should explain an amount over the limit and keep Confirm disabled', async () => {
     const { send } = fakeSend({
       getConfirmContext: { ok: true, ...context({ limitCents: 25_000 }, 100_000) },

@@ -326,21 +326,23 @@ function Done(props: {
 
   let outcome;
   if (payment.mode === 'tweet') {
-    if (props.fill?.ok) {
-      outcome = (
-        <p class="notice notice--ok" role="status" data-testid="fill-outcome" data-method={props.fill.method}>
-          {props.fill.method === 'intent' ? t('confirm.filledIntent') : t('confirm.filled')}
-        </p>
-      );
-    } else {
-      outcome = (
-        <div class="stack" data-testid="fill-outcome" data-method="none">
+    const fill = props.fill;
+    outcome = (
+      <div class="stack" data-testid="fill-outcome" data-method={fill?.ok ? fill.method : 'none'}>
+        {fill?.ok ? (
+          <p class="notice notice--ok" role="status">
+            {fill.method === 'intent' ? t('confirm.filledIntent') : t('confirm.filled')}
+          </p>
+        ) : (
           <p class="notice notice--warn" role="status">
             {t('confirm.fillFailed')}
           </p>
-          <p class="tweet" data-testid="tweet-text" lang="fr">
-            {payment.tweetText}
-          </p>
+        )}
+        {/* The wallet's canonical text: what X must receive for the payment to go through. */}
+        <p class="tweet" data-testid="tweet-text" lang="fr">
+          {payment.tweetText}
+        </p>
+        {!fill?.ok && (
           <button
             type="button"
             class="btn btn--small"
@@ -351,9 +353,9 @@ function Done(props: {
           >
             {copied ? t('confirm.copied') : t('confirm.copy')}
           </button>
-        </div>
-      );
-    }
+        )}
+      </div>
+    );
   } else {
     outcome = (
       <p class="notice notice--ok" role="status" data-testid="private-outcome">

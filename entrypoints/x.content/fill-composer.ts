@@ -8,8 +8,9 @@
  * A composer that already holds text (the user's draft) is never overwritten.
  *
  * Outcome: `{ ok: true, method: 'paste' | 'execCommand' }`, or `{ ok: false, code: 'no_composer' | 'verify_failed'
- * | 'invalid_request' }`; on failure the background opens the web intent `https://x.com/intent/post?text=…`
- * (`in_reply_to`) instead — this script does not navigate the page away.
+ * | 'invalid_request' }`. On `no_composer` / `verify_failed` the BACKGROUND opens X's web intent
+ * `https://x.com/intent/post?text=…(&in_reply_to=…)` in a new tab (entrypoints/background/fill.ts); this script
+ * never navigates the page away (the user's place and drafts stay) and leaves no half-filled composer.
  */
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';

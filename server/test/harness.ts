@@ -64,6 +64,8 @@ export interface TestWallet {
     }>,
   ): Promise<Payment>;
   me(u: User): Promise<Me>;
+  /** Signs in again (after moving the clock past the access token's 15 minutes); updates `u` in place. */
+  login(u: User): Promise<User>;
   close(): Promise<void>;
 }
 
@@ -72,26 +74,35 @@ export const uniq = (prefix = 'u') =>
   `${prefix}${randomBytes(5).toString('hex')}${(seq++).toString(36)}`.slice(0, 15);
 export const xid = () => String(1e15 + Math.floor(Math.random() * 8e15));
 
+/** A new, empty PostgreSQL database on the DATABASE_URL server; `drop` removes it. */
+export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('WALLET_TEST_DB=postgres needs DATABASE_URL');
+  const name = `wallet_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return { url: u.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 export async function openTestDb(): Promise<{ db: Db; drop: () => Promise<void> }> {
   if (process.env.WALLET_TEST_DB === 'postgres') {
-    const url = process.env.DATABASE_URL;
-    if (!url) throw new Error('WALLET_TEST_DB=postgres needs DATABASE_URL');
-    const name = `wallet_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const u = new URL(url);
-    u.pathname = `/${name}`;
-    const db = await openDb({ databaseUrl: u.toString() });
+    const made = await createTestDatabase();
+    const db = await openDb({ databaseUrl: made.url });
     return {
       db,
       drop: async () => {
         await db.close();
-        const a = new pg.Client({ connectionString: url });
-        await a.connect();
-        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await a.end();
+        await made.drop();
       },
     };
   }
@@ -224,6 +235,15 @@ export async function setupWallet(
     },
     async me(u) {
       return must(await req('GET', '/v1/me', { token: u.tokens.accessToken }), 200, 'me') as Me;
+    },
+    async login(u) {
+      u.tokens = must(
+        await req('POST', '/v1/auth/login', { body: { email: u.email, password: u.password } }),
+        200,
+        'login',
+      ) as TokenPair;
+      u.auth = { authorization: `Bearer ${u.tokens.accessToken}` };
+      return u;
     },
     async close() {
       try {

@@ -61,6 +61,7 @@ export async function startTestWallet(
     xConsumerSecret: TEST_X_CONSUMER_SECRET,
     sweepIntervalMs: 1000,
     log: opts.log ?? false,
+    scryptN: 1024, // test passwords: fast to hash
     ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.config ? { config: opts.config } : {}),

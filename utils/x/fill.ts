@@ -63,7 +63,8 @@ function typeLines(editor: HTMLElement, text: string): void {
 }
 
 /**
- * Fills an empty composer with `text` and verifies it: the method that worked, or null when neither did.
+ * Fills an empty composer with `text` and verifies it: the method that worked, or null when neither did (then
+ * the editor is emptied again).
  * `settleMs`: how long X gets to re-render after each attempt.
  */
 export async function fillEditor(
@@ -78,5 +79,10 @@ export async function fillEditor(
   caretAtEnd(editor);
   typeLines(editor, text);
   if (await waitFor(() => isFilled(editor, text), settleMs)) return 'execCommand';
+  // Leave no half-filled composer behind: the caller falls back to X's web intent.
+  if (editor.isConnected) {
+    editor.ownerDocument.getSelection()?.selectAllChildren(editor);
+    editor.ownerDocument.execCommand('delete');
+  }
   return null;
 }

@@ -175,6 +175,20 @@ describe('confirm window handlers', () => {
     expect(wallet.paymentCalls()[0]?.body).toMatchObject({ replyToTweetId: '123', mode: 'tweet' });
   });
 
+  it("should open X's web intent, as a reply, when the content script could not fill the composer", async () => {
+    await signIn();
+    const tab = await xTab('https://x.com/bob/status/123');
+    vi.spyOn(fakeBrowser.tabs, 'sendMessage').mockResolvedValue({ ok: false, code: 'no_composer' });
+    const create = vi.spyOn(fakeBrowser.tabs, 'create');
+    const requestId = await pending('bob', '123', tab.id!);
+    const r = await h.createPayment({ requestId, amountCents: 500, mode: 'tweet' });
+    expect(r).toMatchObject({ ok: true, fill: { ok: true, method: 'intent' } });
+    expect(create).toHaveBeenCalledWith({
+      url: 'https://x.com/intent/post?text=%40SMoneyfr+%23envoyer+5EUR+%40bob&in_reply_to=123',
+      active: true,
+    });
+  });
+
   it("should open X's web intent when the X tab is gone", async () => {
     await signIn();
     const requestId = await pending('bob', undefined, 999);

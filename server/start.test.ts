@@ -1,0 +1,111 @@
+/** The server as a process would run it: startWalletServer over real HTTP on an ephemeral port. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWalletServer, type WalletServer } from './start';
+import { createTestDatabase } from './test/harness';
+import { tweetCreateEvents, tweetObject } from './x/payload';
+import { xSignature } from './x/signature';
+
+const SECRET = 'start-test-secret';
+let server: WalletServer;
+let drop = async () => {};
+
+beforeAll(async () => {
+  let databaseUrl: string | undefined;
+  if (process.env.WALLET_TEST_DB === 'postgres') {
+    const made = await createTestDatabase();
+    databaseUrl = made.url;
+    drop = made.drop;
+  }
+  server = await startWalletServer({
+    port: 0,
+    dataDir: 'memory://',
+    ...(databaseUrl ? { databaseUrl } : {}),
+    seed: 'server/seed/demo.json',
+    sandbox: true,
+    xConsumerSecret: SECRET,
+    sweepIntervalMs: 50,
+    log: false,
+    scryptN: 1024,
+  });
+});
+afterAll(async () => {
+  await server.close();
+  await drop();
+});
+
+const api = async (path: string, init: RequestInit & { token?: string } = {}) => {
+  const headers = new Headers(init.headers);
+  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+  if (init.body) headers.set('content-type', 'application/json');
+  const res = await fetch(server.url + path, { ...init, headers });
+  return { status: res.status, headers: res.headers, body: await res.json().catch(() => null) };
+};
+const login = async (email: string) =>
+  (
+    await api('/v1/auth/login', {
+      method: 'POST',
+      body: JSON.stringify({ email, password: 'demo-password' }),
+    })
+  ).body.accessToken as string;
+
+describe('startWalletServer', () => {
+  it('listens on an ephemeral port of 127.0.0.1 and loads the demo seed', async () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(server.port).toBeGreaterThan(0);
+    const token = await login('me@demo.test');
+    const me = await api('/v1/me', { token });
+    expect(me.body).toMatchObject({
+      xHandle: 'tp_me',
+      xUserId: '900000000000000001',
+      balance: { availableCents: 100_000 },
+    });
+    const hugo = await api('/v1/recipients/hugo', { token });
+    expect(hugo.body).toMatchObject({ registered: true, kind: 'business', feeBps: 150 });
+    const chloe = await api('/v1/recipients/chloe_fr', { token });
+    expect(chloe.body).toMatchObject({ registered: true, kind: 'association', limitCents: 50_000 });
+  });
+
+  it('a tweet delivered over HTTP, signed as X would, completes the payment', async () => {
+    const token = await login('me@demo.test');
+    const created = await api('/v1/payments', {
+      method: 'POST',
+      token,
+      headers: { 'idempotency-key': 'start-test-1' },
+      body: JSON.stringify({ recipientHandle: 'alice', amountCents: 500, currency: 'EUR', mode: 'tweet' }),
+    });
+    expect(created.status).toBe(201);
+    const body = JSON.stringify(
+      tweetCreateEvents('100000000000000009', [
+        tweetObject({
+          tweetId: '1870000000000000001',
+          text: created.body.tweetText,
+          userId: '900000000000000001',
+          handle: 'tp_me',
+          mentions: [
+            { handle: 'SMoneyfr', userId: '100000000000000009' },
+            { handle: 'alice', userId: '100000000000000001' },
+          ],
+        }),
+      ]),
+    );
+    const hook = await fetch(`${server.url}/v1/webhooks/x`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-twitter-webhooks-signature': xSignature(SECRET, body),
+      },
+      body,
+    });
+    expect(hook.status).toBe(200);
+    const p = await api(`/v1/payments/${created.body.id}`, { token });
+    expect(p.body.status).toBe('completed');
+  });
+
+  it('close() lets in-flight requests finish, then refuses connections', async () => {
+    const inflight = fetch(`${server.url}/v1/health`).then((r) => r.status);
+    await new Promise((r) => setTimeout(r, 5));
+    await server.close();
+    expect(await inflight).toBe(200);
+    await expect(fetch(`${server.url}/v1/health`)).rejects.toThrow();
+  });
+});
