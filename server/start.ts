@@ -5,11 +5,15 @@
  * database.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { DEFAULT_CONFIG } from '../utils/rules';
 import type { WalletConfig } from '../utils/wallet/types';
 import { createApp, type WalletApp } from './app';
 import { openDb, type Db } from './db';
+import { MIGRATIONS } from './db/migrations';
 import { releaseOrphanClaims } from './idempotency';
 import type { Deps } from './deps';
 import { jsonLogger, silentLogger } from './log';
@@ -41,6 +45,11 @@ export interface WalletServerOptions {
   config?: Partial<WalletConfig>;
   /** scrypt cost for new password hashes (default 2^15; tests use less). */
   scryptN?: number;
+  /**
+   * Tests: a file caching a freshly migrated PGlite data dir. Loaded when present (starts ~3× faster than
+   * initdb), written after the migrations when absent. Named after the migrations, so never stale.
+   */
+  pgliteTemplateDir?: string;
 }
 
 export interface WalletServer {
@@ -61,15 +70,18 @@ export interface WalletInstance {
 
 /** Opens the database and builds the app without listening (tests use `app.request()`). */
 export async function createWallet(opts: WalletServerOptions = {}): Promise<WalletInstance> {
+  const template =
+    !opts.databaseUrl && opts.pgliteTemplateDir ? templateFile(opts.pgliteTemplateDir) : undefined;
+  const cached = template && fs.existsSync(template) ? new Blob([fs.readFileSync(template)]) : undefined;
   const db = await openDb({
     ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    ...(cached ? { pgliteTemplate: cached } : {}),
   });
-  try {
-    await releaseOrphanClaims(db);
-  } catch (err) {
-    await db.close();
-    throw err;
+  if (template && !cached && db.dump) {
+    const tmp = `${template}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, Buffer.from(await (await db.dump()).arrayBuffer()));
+    fs.renameSync(tmp, template); // atomic: a parallel reader never sees half a file
   }
   const deps: Deps = {
     db,
@@ -81,12 +93,22 @@ export async function createWallet(opts: WalletServerOptions = {}): Promise<Wall
     ...(opts.scryptN ? { scryptN: opts.scryptN } : {}),
   };
   try {
+    await releaseOrphanClaims(db);
     if (opts.seed) await applySeed(deps, typeof opts.seed === 'string' ? readSeedFile(opts.seed) : opts.seed);
   } catch (err) {
     await db.close();
     throw err;
   }
   return { app: createApp(deps), deps, close: () => db.close() };
+}
+
+export function templateFile(dir: string): string {
+  const hash = createHash('sha256')
+    .update(MIGRATIONS.map((m) => m.sql).join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+  fs.mkdirSync(dir, { recursive: true });
+  return path.join(dir, `wallet-pglite-${hash}.tar`);
 }
 
 export async function startWalletServer(opts: WalletServerOptions = {}): Promise<WalletServer> {

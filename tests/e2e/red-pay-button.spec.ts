@@ -155,6 +155,27 @@ test.describe('red team: hostile page against the Pay button', () => {
       .toEqual([{ recipientHandle: posts[0]!.handle, tweetId: posts[0]!.tweetId }]);
   });
 
+  test('should ignore synthetic clicks and keys on the profile Pay button', async ({ context, sw }) => {
+    await routeX(context);
+    const page = await context.newPage();
+    await page.goto(`${X}/alice`);
+    const host = page.locator('[data-tweetez-payez="profile"]');
+    await expect(host.locator('button')).toHaveAttribute('aria-label', 'Pay @alice');
+    await page.evaluate(() => {
+      const h = document.querySelector('[data-tweetez-payez="profile"]') as HTMLElement;
+      const b = h.shadowRoot!.querySelector('button')!;
+      h.click();
+      b.click();
+      b.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
+      b.focus();
+      b.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+      b.dispatchEvent(new KeyboardEvent('keyup', { key: ' ', bubbles: true }));
+    });
+    await settle(page);
+    expect(await pending(sw)).toEqual([]);
+    expect(confirmPages(context)).toHaveLength(0);
+  });
+
   test('should do nothing for a fake Pay button or a clone of ours, even on a real click', async ({
     context,
     sw,
