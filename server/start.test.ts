@@ -1,4 +1,6 @@
 /** The server as a process would run it: startWalletServer over real HTTP on an ephemeral port. */
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWalletServer, type WalletServer } from './start';
 import { createTestDatabase } from './test/harness';
@@ -26,6 +28,7 @@ beforeAll(async () => {
     sweepIntervalMs: 50,
     log: false,
     scryptN: 1024,
+    pgliteTemplateDir: path.join(os.tmpdir(), 'tweetez-payez-test'),
   });
 });
 afterAll(async () => {

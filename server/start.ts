@@ -5,11 +5,15 @@
  * database.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { DEFAULT_CONFIG } from '../utils/rules';
 import type { WalletConfig } from '../utils/wallet/types';
 import { createApp, type WalletApp } from './app';
 import { openDb, type Db } from './db';
+import { MIGRATIONS } from './db/migrations';
 import type { Deps } from './deps';
 import { jsonLogger, silentLogger } from './log';
 import { applySeed, readSeedFile, type SeedFile } from './seed';
@@ -40,6 +44,11 @@ export interface WalletServerOptions {
   config?: Partial<WalletConfig>;
   /** scrypt cost for new password hashes (default 2^15; tests use less). */
   scryptN?: number;
+  /**
+   * Tests: a file caching a freshly migrated PGlite data dir. Loaded when present (starts ~3× faster than
+   * initdb), written after the migrations when absent. Named after the migrations, so never stale.
+   */
+  pgliteTemplateDir?: string;
 }
 
 export interface WalletServer {
@@ -60,10 +69,19 @@ export interface WalletInstance {
 
 /** Opens the database and builds the app without listening (tests use `app.request()`). */
 export async function createWallet(opts: WalletServerOptions = {}): Promise<WalletInstance> {
+  const template =
+    !opts.databaseUrl && opts.pgliteTemplateDir ? templateFile(opts.pgliteTemplateDir) : undefined;
+  const cached = template && fs.existsSync(template) ? new Blob([fs.readFileSync(template)]) : undefined;
   const db = await openDb({
     ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    ...(cached ? { pgliteTemplate: cached } : {}),
   });
+  if (template && !cached && db.dump) {
+    const tmp = `${template}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, Buffer.from(await (await db.dump()).arrayBuffer()));
+    fs.renameSync(tmp, template); // atomic: a parallel reader never sees half a file
+  }
   const deps: Deps = {
     db,
     config: { ...DEFAULT_CONFIG, ...opts.config },
@@ -80,6 +98,15 @@ export async function createWallet(opts: WalletServerOptions = {}): Promise<Wall
     throw err;
   }
   return { app: createApp(deps), deps, close: () => db.close() };
+}
+
+export function templateFile(dir: string): string {
+  const hash = createHash('sha256')
+    .update(MIGRATIONS.map((m) => m.sql).join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+  fs.mkdirSync(dir, { recursive: true });
+  return path.join(dir, `wallet-pglite-${hash}.tar`);
 }
 
 export async function startWalletServer(opts: WalletServerOptions = {}): Promise<WalletServer> {

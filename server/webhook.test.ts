@@ -293,6 +293,36 @@ describe('tweets', () => {
   });
 });
 
+describe('user events', () => {
+  it('a revoked app authorization unlinks the X account: its tweets no longer pay', async () => {
+    const a = await w.user({ balanceCents: 1_000 });
+    const b = await w.user();
+    const revoke = {
+      for_user_id: BOT_ID,
+      user_event: {
+        revoke: {
+          date_time: '2026-11-23T10:00:00+00:00',
+          target: { app_id: '13090192' },
+          source: { user_id: a.xUserId },
+        },
+      },
+    };
+    expect((await post(JSON.stringify(revoke))).status).toBe(200);
+    expect(await w.me(a)).toMatchObject({ xHandle: null, xUserId: null });
+    const t = tweet(a, b, `@SMoneyfr #envoyer 2EUR @${b.handle}`);
+    await deliver(t);
+    expect(await outcomes(String(t.id_str))).toEqual(['payer_unlinked']);
+    // other event types are stored and ignored
+    expect((await post(JSON.stringify({ for_user_id: BOT_ID, favorite_events: [{ id: '1' }] }))).status).toBe(
+      200,
+    );
+    const [row] = await w.db.query<{ outcome: string }>(
+      `SELECT outcome FROM x_events ORDER BY id DESC LIMIT 1`,
+    );
+    expect(row?.outcome).toBe('ignored_event_type');
+  });
+});
+
 describe('expiry', () => {
   it('awaiting payments are canceled after confirmMinutes, claimable ones refunded after claimDays', async () => {
     const a = await w.user({ balanceCents: 10_000 });

@@ -1,12 +1,14 @@
 /**
- * Once per test run: a migrated PGlite data dir dumped to a temp file, which every server test file loads
- * instead of running initdb (PGlite starts ~3× faster from it).
+ * Once per test run: a migrated PGlite data dir, dumped to a file that every server test file loads
+ * instead of running initdb (PGlite starts ~3× faster from it). The file is named after the migrations
+ * and kept in the temp folder between runs (the e2e helper shares it).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { openDb } from '../db';
+import { templateFile } from '../start';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,14 +17,14 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-pglite-'));
-  const file = path.join(dir, 'template.tar');
-  if (project.config.env?.WALLET_TEST_DB !== 'postgres') {
+  const file = templateFile(path.join(os.tmpdir(), 'tweetez-payez-test'));
+  if (project.config.env?.WALLET_TEST_DB !== 'postgres' && !fs.existsSync(file)) {
     const db = await openDb({ dataDir: 'memory://' });
     const blob = await db.dump!();
-    fs.writeFileSync(file, Buffer.from(await blob.arrayBuffer()));
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, Buffer.from(await blob.arrayBuffer()));
+    fs.renameSync(tmp, file);
     await db.close();
   }
   project.provide('pgliteTemplate', file);
-  return () => fs.rmSync(dir, { recursive: true, force: true });
 }

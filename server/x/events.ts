@@ -51,8 +51,12 @@ const TweetSchema = z.object({
 const DeleteSchema = z.object({
   status: z.object({ id: z.union([z.string(), z.number()]), user_id: z.union([z.string(), z.number()]) }),
 });
+const RevokeSchema = z.object({
+  revoke: z.object({ source: z.object({ user_id: z.union([z.string(), z.number()]) }) }),
+});
 const EventSchema = z.object({
   for_user_id: z.string().optional(),
+  user_event: z.unknown().optional(),
   tweet_create_events: z.array(z.unknown()).optional(),
   tweet_delete_events: z.array(z.unknown()).optional(),
 });
@@ -99,7 +103,10 @@ export async function processEvent(deps: Deps, eventId: number, rawBody: string)
     for (const raw of ev.data.tweet_create_events ?? [])
       outcomes.push(await processTweet(deps, eventId, raw, botId));
     for (const raw of ev.data.tweet_delete_events ?? []) outcomes.push(await processDelete(deps, raw));
-    if (!ev.data.tweet_create_events && !ev.data.tweet_delete_events) outcomes.push('ignored_event_type');
+    if (ev.data.user_event !== undefined) outcomes.push(await processUserEvent(deps, ev.data.user_event));
+    if (!ev.data.tweet_create_events && !ev.data.tweet_delete_events && ev.data.user_event === undefined) {
+      outcomes.push('ignored_event_type');
+    }
   }
   await deps.db.query(`UPDATE x_events SET processed_at = $2, outcome = $3 WHERE id = $1`, [
     eventId,
@@ -300,4 +307,20 @@ async function processDelete(deps: Deps, raw: unknown): Promise<string> {
     await release(tx, p, now, 'canceled', 'tweet_deleted');
     return 'delete_canceled';
   });
+}
+
+/**
+ * `user_event.revoke`: the user took back our X app's authorization. The X account is unlinked, so its
+ * tweets no longer reach the wallet (payments already made are untouched; held ones expire as usual).
+ */
+async function processUserEvent(deps: Deps, raw: unknown): Promise<string> {
+  const parsed = RevokeSchema.safeParse(raw);
+  if (!parsed.success) return 'ignored_user_event';
+  const xUserId = String(parsed.data.revoke.source.user_id);
+  const rows = await deps.db.query<{ id: string }>(
+    `UPDATE accounts SET x_handle = NULL, x_user_id = NULL WHERE x_user_id = $1 AND kind <> 'system' RETURNING id`,
+    [xUserId],
+  );
+  if (rows[0]) deps.log.info('x account unlinked (app authorization revoked)', { accountId: rows[0].id });
+  return rows.length ? 'revoke_unlinked' : 'revoke_unknown_user';
 }

@@ -9,6 +9,7 @@
  *     userId: '900000000000000001', handle: 'tp_me', mentions: [{ handle: 'alice', userId: '100000000000000001' }] });
  *   await wallet.close();
  */
+import os from 'node:os';
 import path from 'node:path';
 import type { TokenPair } from '../../utils/wallet/types';
 import type { SeedFile } from '../../server/seed';
@@ -62,6 +63,7 @@ export async function startTestWallet(
     sweepIntervalMs: 1000,
     log: opts.log ?? false,
     scryptN: 1024, // test passwords: fast to hash
+    pgliteTemplateDir: path.join(os.tmpdir(), 'tweetez-payez-test'),
     ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.config ? { config: opts.config } : {}),
