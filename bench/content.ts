@@ -70,12 +70,15 @@ function contentScriptMs(profile: Profile): number {
   for (let i = 0; i < samples.length; i++) {
     if (!isInside(samples[i] as number)) continue;
     us += deltas[i + 1] ?? 0;
-    const node = byId.get(samples[i] as number) as Profile['nodes'][number] & { callFrame: { functionName?: string; lineNumber?: number } };
+    const node = byId.get(samples[i] as number) as Profile['nodes'][number] & {
+      callFrame: { functionName?: string; lineNumber?: number };
+    };
     const key = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').pop()}:${node.callFrame.lineNumber}`;
     self.set(key, (self.get(key) ?? 0) + (deltas[i + 1] ?? 0));
   }
   if (process.env.BENCH_PROFILE) {
-    for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) log(`${(v / 1000).toFixed(1).padStart(8)} ms  ${k}`);
+    for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15))
+      log(`${(v / 1000).toFixed(1).padStart(8)} ms  ${k}`);
   }
   return us / 1000;
 }
