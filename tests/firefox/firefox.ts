@@ -87,6 +87,8 @@ export function launchHeadlessFirefox(prefs: Record<string, unknown> = {}): Prom
     browser: 'firefox',
     executablePath: findFirefox(),
     headless: true,
+    // Generous: on a loaded machine (2 cores shared by parallel test runs) Firefox can take 30 s to start.
+    timeout: 120_000,
     args: ['--remote-allow-system-access'],
     extraPrefsFirefox: {
       // No first-run pages, no telemetry, no update checks.
@@ -123,12 +125,19 @@ export async function launchFirefox(extensionDir = '.output/firefox-mv2'): Promi
         const url = extensionUrl(file);
         // Not awaited on purpose: with BiDi, goto() to moz-extension:// never resolves (toolchain.md §4).
         page.goto(url, { timeout: 0 }).catch(() => undefined);
-        await page.waitForFunction(
-          (expected: string) => location.href === expected && document.readyState === 'complete',
-          { timeout: 15_000, polling: 100 },
-          url,
-        );
-        return page;
+        // Polled from here rather than with waitForFunction, which fails ("Waiting failed") when the
+        // navigation replaces the document it runs in.
+        const deadline = Date.now() + 30_000;
+        for (;;) {
+          const state = await page
+            .evaluate(() => ({ href: location.href, ready: document.readyState }))
+            .catch(() => null);
+          if (state?.href === url && state.ready === 'complete') return page;
+          if (Date.now() > deadline) {
+            throw new Error(`${url} did not load within 30 s (the tab shows ${state?.href ?? 'nothing'})`);
+          }
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
       },
       async waitForExtensionPage(file, timeoutMs = 15_000) {
         const prefix = extensionUrl(file);

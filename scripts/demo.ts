@@ -1,0 +1,260 @@
+/**
+ * `npm run demo`: the whole story, recorded as screenshots for the README and the store listings.
+ *
+ * Headless Chromium with the built extension (`.output/chrome-mv3`), the real wallet server (PGlite in memory,
+ * the demo seed, sandbox mode, an ephemeral port) and the offline X pages (tests/fixtures/x). For each look
+ * (English + light, French + dark by default) it signs in from the popup, shows the timeline and a profile
+ * with their Pay buttons, opens the confirm window from a post's Pay button (tweet mode, then private mode),
+ * confirms the public tweet, shows X's composer filled with it, posts it, lets "X" deliver it to the wallet's
+ * webhook (signed as X does), and shows the popup before and after.
+ *
+ * Usage: npm run demo [-- --out docs/screenshots] [--looks en-light,fr-dark,en-dark,fr-light] [--no-build]
+ * Writes <out>/<lang>-<theme>/<n>-<name>.png and prints each file with its size.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium, type BrowserContext, type Page } from '@playwright/test';
+import { findChromium } from '../tests/e2e/browser-path';
+import { DEMO_PASSWORD, startTestWallet, type TestWallet } from '../tests/e2e/wallet-server';
+import { routeX, X } from '../tests/e2e/x-pages';
+import { ME, postId, USERS } from '../tests/fixtures/x/data';
+
+type Lang = 'en' | 'fr';
+type Theme = 'light' | 'dark';
+interface Look {
+  lang: Lang;
+  theme: Theme;
+}
+
+const { values } = parseArgs({
+  options: {
+    out: { type: 'string', default: 'docs/screenshots' },
+    looks: { type: 'string', default: 'en-light,fr-dark' },
+    'no-build': { type: 'boolean', default: false },
+  },
+});
+
+const EXTENSION_DIR = path.resolve('.output/chrome-mv3');
+const OUT = path.resolve(values.out);
+const X_VIEWPORT = { width: 1200, height: 760 };
+const POPUP_VIEWPORT = { width: 380, height: 360 };
+const CONFIRM_VIEWPORT = { width: 420, height: 640 };
+const TIMEOUT = 15_000;
+
+declare const chrome: { storage: { local: { set(items: Record<string, unknown>): Promise<void> } } };
+
+const COPY: Record<Lang, { message: string }> = {
+  en: { message: 'Thanks for the coffee ☕' },
+  fr: { message: 'Merci pour le café ☕' },
+};
+
+function looks(): Look[] {
+  return values.looks.split(',').map((l) => {
+    const [lang, theme] = l.trim().split('-');
+    if ((lang !== 'en' && lang !== 'fr') || (theme !== 'light' && theme !== 'dark')) {
+      throw new Error(`--looks: "${l}" is not <en|fr>-<light|dark>`);
+    }
+    return { lang, theme };
+  });
+}
+
+function build(): void {
+  if (values['no-build']) return;
+  console.log('building the Chrome extension (npx wxt build)…');
+  const res = spawnSync('npx', ['wxt', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (res.status !== 0) throw new Error('`npx wxt build` failed');
+}
+
+async function launch(look: Look): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-demo-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: findChromium(),
+    headless: true,
+    colorScheme: look.theme,
+    locale: look.lang === 'fr' ? 'fr-FR' : 'en-US',
+    viewport: X_VIEWPORT,
+    deviceScaleFactor: 1,
+    args: [
+      `--disable-extensions-except=${EXTENSION_DIR}`,
+      `--load-extension=${EXTENSION_DIR}`,
+      `--lang=${look.lang === 'fr' ? 'fr' : 'en-US'}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--hide-scrollbars',
+    ],
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Saves a screenshot of `page` and prints it. `fit`: first make the viewport as tall as the page (an extension
+ * window shows all of itself; a full-page capture would leave sticky footers mid-page).
+ */
+async function shot(
+  look: Look,
+  name: string,
+  page: Page,
+  fit?: { width: number; height: number },
+): Promise<void> {
+  const dir = path.join(OUT, `${look.lang}-${look.theme}`);
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  if (fit) {
+    await page.setViewportSize(fit);
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    await page.setViewportSize({ width: fit.width, height: Math.min(Math.max(height, fit.height), 1400) });
+  }
+  await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
+  console.log(`  ${path.relative(process.cwd(), file)}  ${(fs.statSync(file).size / 1024).toFixed(0)} KB`);
+}
+
+/** The extension page `file` in a new tab of the given size. */
+async function extensionPage(
+  context: BrowserContext,
+  extensionId: string,
+  file: string,
+  viewport: { width: number; height: number },
+): Promise<Page> {
+  const page = await context.newPage();
+  await page.setViewportSize(viewport);
+  await page.goto(`chrome-extension://${extensionId}/${file}`);
+  return page;
+}
+
+/** The canonical tweet text of the signed-in demo payer's latest payment, from the wallet server. */
+async function latestTweetText(wallet: TestWallet): Promise<string> {
+  const { accessToken } = await wallet.login('me@demo.test', DEMO_PASSWORD);
+  const res = await fetch(`${wallet.url}/v1/payments?limit=1`, {
+    headers: { authorization: `Bearer ${accessToken}` },
+  });
+  const { items } = (await res.json()) as { items: { tweetText: string | null }[] };
+  const text = items[0]?.tweetText;
+  if (!text) throw new Error(`the wallet has no payment tweet (GET /v1/payments answered ${res.status})`);
+  return text;
+}
+
+async function story(look: Look, wallet: TestWallet): Promise<void> {
+  const { context, close } = await launch(look);
+  try {
+    await routeX(context, { lang: look.lang, theme: look.theme });
+    const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+    const extensionId = new URL(sw.url()).host;
+    // The settings an options page would save: this wallet server, this language.
+    await sw.evaluate((settings) => chrome.storage.local.set({ settings }), {
+      walletUrl: wallet.url,
+      language: look.lang,
+    });
+
+    // The popup: sign in, then the balance before paying.
+    const popup = await extensionPage(context, extensionId, 'popup.html', POPUP_VIEWPORT);
+    await popup.getByTestId('signin-email').fill('me@demo.test');
+    await popup.getByTestId('signin-password').fill(DEMO_PASSWORD);
+    await popup.getByTestId('signin-submit').click();
+    await popup.getByTestId('balance').waitFor({ timeout: TIMEOUT });
+    await shot(look, '6-popup-before', popup, POPUP_VIEWPORT);
+
+    // The timeline and a profile, with their Pay buttons.
+    const x = await context.newPage();
+    await x.goto(`${X}/home`);
+    await x.locator('[data-tweetez-payez="tweet"]').first().waitFor({ timeout: TIMEOUT });
+    await x.waitForTimeout(300); // let the virtualized list settle
+    await shot(look, '1-timeline', x);
+
+    const alice = USERS[0];
+    if (!alice) throw new Error('no fixture user');
+    await x.goto(`${X}/${alice.handle}`);
+    await x.locator('[data-tweetez-payez="profile"]').waitFor({ timeout: TIMEOUT });
+    await x.waitForTimeout(300);
+    await shot(look, '2-profile', x);
+
+    // Pay from Alice's post (its page has X's reply box): the confirm window opens with her as the recipient.
+    await x.goto(`${X}/${alice.handle}/status/${postId(0)}`);
+    const payOnPost = x
+      .locator('article[data-testid="tweet"] [data-tweetez-payez="tweet"]')
+      .getByRole('button', { name: new RegExp(`@${alice.handle}$`) })
+      .first();
+    const [confirm] = await Promise.all([
+      context.waitForEvent('page', { predicate: (p) => p.url().includes('/confirm.html'), timeout: TIMEOUT }),
+      payOnPost.click(),
+    ]);
+    await confirm.setViewportSize(CONFIRM_VIEWPORT);
+    await confirm.getByTestId('recipient-handle').waitFor({ timeout: TIMEOUT });
+    await confirm.getByTestId('preset-500').click();
+    await confirm.getByTestId('message-input').fill(COPY[look.lang].message);
+    await confirm.getByTestId('mode-tweet').click();
+    await confirm.getByTestId('tweet-preview').waitFor();
+    await shot(look, '3-confirm-tweet', confirm, CONFIRM_VIEWPORT);
+    await confirm.getByTestId('mode-private').click();
+    await shot(look, '4-confirm-private', confirm, CONFIRM_VIEWPORT);
+
+    // Confirm the public tweet: X's composer gets filled in the X tab.
+    await confirm.getByTestId('mode-tweet').click();
+    await confirm.getByTestId('confirm-button').click({ timeout: TIMEOUT }); // arms after ~1 s of focus
+    await confirm.getByTestId('fill-outcome').waitFor({ timeout: TIMEOUT });
+    const tweetText = await latestTweetText(wallet);
+    await x.bringToFront();
+    const composer = x.locator('[data-testid^="tweetTextarea_"][contenteditable="true"]').first();
+    await composer.waitFor({ timeout: TIMEOUT });
+    await x.waitForFunction(
+      (text) =>
+        [...document.querySelectorAll('[data-testid^="tweetTextarea_"] [data-block="true"]')]
+          .map((b) => b.textContent)
+          .join('\n')
+          .includes(text.split('\n')[0] ?? text),
+      tweetText,
+      { timeout: TIMEOUT },
+    );
+    await shot(look, '5-composer', x);
+
+    // The user posts it; X delivers it to the wallet's webhook; the payment completes.
+    await x.locator('[data-testid="tweetButton"], [data-testid="tweetButtonInline"]').first().click();
+    const replyTo = new URL(x.url()).pathname.match(/\/status\/(\d+)/)?.[1];
+    await wallet.deliverTweet({
+      tweetId: String(1900000000000000000n + BigInt(Date.now() % 1_000_000)),
+      text: tweetText,
+      userId: ME.id,
+      handle: ME.handle,
+      mentions: [
+        { handle: 'SMoneyfr', userId: '100000000000000009' },
+        { handle: alice.handle, userId: alice.id },
+      ],
+      ...(replyTo
+        ? { replyTo: { tweetId: replyTo, users: [{ handle: alice.handle, userId: alice.id }] } }
+        : {}),
+    });
+
+    await popup.bringToFront();
+    await popup.reload();
+    await popup.getByTestId('history-list').waitFor({ timeout: TIMEOUT });
+    await shot(look, '7-popup-after', popup, POPUP_VIEWPORT);
+  } finally {
+    await close();
+  }
+}
+
+build();
+if (!fs.existsSync(path.join(EXTENSION_DIR, 'manifest.json'))) {
+  throw new Error(`No build in ${EXTENSION_DIR}: run \`npx wxt build\` first.`);
+}
+for (const look of looks()) {
+  console.log(`${look.lang}, ${look.theme}:`);
+  const wallet = await startTestWallet();
+  try {
+    await story(look, wallet);
+  } finally {
+    await wallet.close();
+  }
+}
