@@ -46,6 +46,11 @@ export interface ContentToBackground {
 export interface BackgroundToContent {
   /** Open the right composer in this X tab and fill it with `text`; never submits. */
   fillComposer(data: FillComposerData): Result<{ method: FillMethod }, FillComposerCode>;
+  /**
+   * Which page this X tab shows (`location.href`), for the popup's "Pay @handle": without the `tabs` permission
+   * the background cannot read an X tab's URL. The background parses it (a hint, like a Pay click).
+   */
+  getPageUrl(data: Record<string, never>): Result<{ url: string }, 'invalid_request'>;
 }
 
 /** Failure codes a page can get: the wallet API's codes plus the extension's own. */

@@ -200,7 +200,15 @@ export interface PaymentIntent {
   /** Epoch ms. */
   createdAt: number;
   updatedAt: number;
+  /**
+   * HMAC-SHA256 of what is sent (request id, key, body, account, creation time) under {@link intentKeyItem}.
+   * `storage.local` is writable by content scripts: an intent without a valid tag is never sent.
+   */
+  mac: string;
 }
+
+/** The secret that authenticates payment intents (session: out of content scripts' reach). Base64, 32 bytes. */
+export const intentKeyItem = storage.defineItem<string | null>('session:intentKey', { fallback: null });
 
 export const intentsItem = storage.defineItem<Record<string, PaymentIntent>>('local:intents', {
   fallback: {},

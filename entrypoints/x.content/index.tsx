@@ -6,6 +6,7 @@
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { fillComposer } from './fill-composer';
+import { pageUrl } from './page-url';
 import { payOnProfile } from './pay-on-profile';
 import { payOnTweet } from './pay-on-tweet';
 
@@ -13,6 +14,7 @@ const FEATURES: [string, (ctx: ContentScriptContext) => void][] = [
   ['pay-on-tweet', payOnTweet],
   ['pay-on-profile', payOnProfile],
   ['fill-composer', fillComposer],
+  ['page-url', pageUrl],
 ];
 
 export default defineContentScript({

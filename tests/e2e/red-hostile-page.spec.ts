@@ -148,6 +148,7 @@ test.describe('red team: hostile X page against the extension', () => {
           refreshToken: 'tpr_red_team_canary',
           accessExpiresAt: 0,
           accountId: 'a1',
+          walletUrl: 'http://127.0.0.1:8787',
         },
       });
     }, token);

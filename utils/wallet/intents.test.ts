@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { intentsItem, tokensItem } from '../storage';
+import { intentKeyItem, intentsItem, tokensItem } from '../storage';
 import { WalletClient } from './client';
 import { createFakeFetch, json, problem, type RecordedCall } from './fake-fetch';
 import { getIntent, INTENT_MAX_AGE_MS, reconcileIntents, saveNewIntent, sendIntent } from './intents';
@@ -130,5 +130,26 @@ describe('payment intents', () => {
     await expect(
       saveNewIntent({ requestId: 'r1', body: BODY, accountId: 'acc-1', tabId: null }),
     ).rejects.toThrow();
+  });
+
+  it('should never send an intent it did not save: forged or tampered in storage.local (content scripts can write it)', async () => {
+    const wallet = fakeWallet();
+    const real = await saveNewIntent({ requestId: 'r1', body: BODY, accountId: 'acc-1', tabId: null });
+    const forged = { ...real, requestId: 'evil', body: { ...BODY, recipientHandle: 'mallory' } };
+    const tampered = { ...real, body: { ...BODY, amountCents: 25_000 } };
+    await intentsItem.setValue({ evil: forged, r1: tampered });
+    expect(await reconcileIntents(client(wallet.fetch))).toBe(2);
+    expect(wallet.calls).toHaveLength(0);
+    expect(await getIntent('evil')).toMatchObject({ state: 'abandoned', code: 'unauthenticated' });
+    expect(await getIntent('r1')).toMatchObject({ state: 'abandoned', code: 'unauthenticated' });
+  });
+
+  it('should not replay an intent from a past browser session (its key is gone with storage.session)', async () => {
+    const wallet = fakeWallet();
+    const intent = await saveNewIntent({ requestId: 'r1', body: BODY, accountId: 'acc-1', tabId: null });
+    await intentKeyItem.setValue(null);
+    expect(await sendIntent(client(wallet.fetch), intent)).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(wallet.calls).toHaveLength(0);
+    expect(await getIntent('r1')).toMatchObject({ state: 'abandoned' });
   });
 });

@@ -4,7 +4,7 @@
  * (startup, install, alarms, the next message) {@link reconcileIntents} re-sends unfinished intents, so a payment
  * is never lost and never doubled even if the worker is killed mid-request.
  */
-import { intentsItem, type PaymentIntent } from '../storage';
+import { intentKeyItem, intentsItem, type PaymentIntent } from '../storage';
 import { createLock, singleFlight } from '../serial';
 import type { ApiResult, WalletClient } from './client';
 import type { CreatePaymentBody, Payment } from './types';
@@ -17,6 +17,53 @@ export const INTENT_KEEP_MS = 7 * 24 * 3_600_000;
 export const withIntents = createLock();
 /** Intents being sent right now by this worker (reconciliation leaves them alone). */
 const inFlight = new Set<string>();
+
+const withKey = createLock();
+
+function toBase64(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes));
+}
+
+/** The HMAC key of this browser session's intents; created on first use when `create`. */
+function intentKey(create: boolean): Promise<CryptoKey | null> {
+  return withKey(async () => {
+    let raw = await intentKeyItem.getValue();
+    if (!raw) {
+      if (!create) return null;
+      raw = toBase64(crypto.getRandomValues(new Uint8Array(32)));
+      await intentKeyItem.setValue(raw);
+    }
+    const bytes = Uint8Array.from(atob(raw), (c) => c.charCodeAt(0));
+    return crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  });
+}
+
+type Signed = Pick<PaymentIntent, 'requestId' | 'idempotencyKey' | 'body' | 'accountId' | 'createdAt'>;
+
+async function macOf(key: CryptoKey, i: Signed): Promise<string> {
+  const b = i.body;
+  const canonical = JSON.stringify([
+    i.requestId,
+    i.idempotencyKey,
+    i.accountId,
+    i.createdAt,
+    [b.recipientHandle, b.amountCents, b.currency, b.mode, b.message ?? null, b.replyToTweetId ?? null],
+    Object.keys(b).sort(),
+  ]);
+  const sig = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(canonical));
+  return toBase64(new Uint8Array(sig));
+}
+
+/**
+ * True when `intent` was saved by this extension in this browser session: its tag matches. A forged intent (written
+ * by a content script into storage.local) or one from a previous browser session (the key lived in
+ * storage.session) fails.
+ */
+export async function isAuthentic(intent: PaymentIntent): Promise<boolean> {
+  const key = await intentKey(false);
+  if (!key || typeof intent.mac !== 'string' || !intent.body || typeof intent.body !== 'object') return false;
+  return (await macOf(key, intent)) === intent.mac;
+}
 
 export async function getIntent(requestId: string): Promise<PaymentIntent | null> {
   return (await intentsItem.getValue())[requestId] ?? null;
@@ -47,15 +94,24 @@ export function saveNewIntent(
     const all = { ...(await intentsItem.getValue()) };
     const existing = all[input.requestId];
     if (existing?.state === 'sending') throw new Error('an unfinished intent exists for this request');
-    const intent: PaymentIntent = {
-      ...input,
+    const signed: Signed = {
+      requestId: input.requestId,
       idempotencyKey: crypto.randomUUID(),
+      body: input.body,
+      accountId: input.accountId,
+      createdAt: now,
+    };
+    const key = await intentKey(true);
+    if (!key) throw new Error('no intent key');
+    const intent: PaymentIntent = {
+      ...signed,
+      tabId: input.tabId,
       state: 'sending',
       paymentId: null,
       code: null,
       attempts: 0,
-      createdAt: now,
       updatedAt: now,
+      mac: await macOf(key, signed),
     };
     all[input.requestId] = intent;
     await intentsItem.setValue(all);
@@ -80,6 +136,11 @@ export async function sendIntent(
   intent: PaymentIntent,
   now = Date.now,
 ): Promise<ApiResult<Payment>> {
+  if (!(await isAuthentic(intent))) {
+    // Never sent: not approved in this extension's confirm window (forged), or from a past browser session.
+    await update(intent.requestId, { state: 'abandoned', code: 'unauthenticated' }, now());
+    return { ok: false, code: 'forbidden', status: null };
+  }
   inFlight.add(intent.requestId);
   try {
     await update(intent.requestId, { attempts: intent.attempts + 1 }, now());

@@ -308,6 +308,22 @@ describe('popup handlers', () => {
     expect(await confirmWindowItem.getValue()).toMatchObject({ requestId });
   });
 
+  it("should ask the X tab's content script where it is when the browser hides the tab's URL", async () => {
+    const tab = await fakeBrowser.tabs.create({});
+    vi.spyOn(fakeBrowser.tabs, 'query').mockResolvedValue([{ ...tab, url: undefined, active: true }]);
+    const ask = vi
+      .spyOn(fakeBrowser.tabs, 'sendMessage')
+      .mockResolvedValue({ ok: true, url: 'https://x.com/Bob_Builder' });
+    expect(await h.getActiveTabTarget({})).toEqual({
+      ok: true,
+      target: { recipientHandle: 'Bob_Builder', tweetId: null },
+    });
+    expect(ask).toHaveBeenCalledWith(tab.id, { type: 'getPageUrl', data: {} }, { frameId: 0 });
+    // A page that says something that is not an X profile or post gives nothing to pay.
+    ask.mockResolvedValue({ ok: true, url: 'javascript:alert(1)' });
+    expect(await h.getActiveTabTarget({})).toEqual({ ok: true, target: null });
+  });
+
   it('should say there is nothing to pay when the active tab is not an X profile or post', async () => {
     await xTab('https://x.com/home', true);
     expect(await h.getActiveTabTarget({})).toEqual({ ok: true, target: null });

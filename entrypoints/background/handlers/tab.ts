@@ -3,12 +3,31 @@
  * tab shows (from its URL, so it works even when X's page changed and no in-page button shows), and
  * `payActiveTab` opens the confirm window for it, exactly as an in-page Pay button would.
  */
-import { browser } from 'wxt/browser';
+import { browser, type Browser } from 'wxt/browser';
 import { openConfirmWindow } from '../../../utils/confirm-window';
-import type { MessageReply, TabTarget } from '../../../utils/messaging';
+import { sendToTab, type MessageReply, type TabTarget } from '../../../utils/messaging';
 import { addPendingRequest } from '../../../utils/payment-requests';
 import { parseXTarget } from '../../../utils/x-links';
 import { INVALID, isEmpty } from './validate';
+
+/** How long a tab's content script gets to say where it is. */
+const ASK_TIMEOUT_MS = 1_000;
+/** At most this many recent tabs are asked when the popup sits in a tab itself. */
+const MAX_CANDIDATES = 5;
+
+/**
+ * The page a tab shows: its URL when the browser lets us see it, else what our content script in it says
+ * (there is one only on X pages; no `tabs` permission is needed).
+ */
+async function pageUrlOf(tab: Browser.tabs.Tab): Promise<string | undefined> {
+  if (tab.url) return tab.url;
+  if (tab.id === undefined) return undefined;
+  const reply = await Promise.race([
+    sendToTab(tab.id, 'getPageUrl', {}).catch(() => undefined),
+    new Promise<undefined>((r) => setTimeout(r, ASK_TIMEOUT_MS)),
+  ]);
+  return reply?.ok && typeof reply.url === 'string' ? reply.url : undefined;
+}
 
 /**
  * The X profile or post in the active tab. When the popup itself sits in a tab (opened as a page), the X tab used
@@ -20,11 +39,12 @@ async function activeTarget(): Promise<{ target: TabTarget; tabId: number } | nu
   if (tab?.url?.startsWith(browser.runtime.getURL('/'))) {
     const all = await browser.tabs.query({});
     candidates = all
-      .filter((t) => t.id !== tab.id)
-      .sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0));
+      .filter((t) => t.id !== tab.id && !t.url?.startsWith(browser.runtime.getURL('/')))
+      .sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0))
+      .slice(0, MAX_CANDIDATES);
   }
   for (const t of candidates) {
-    const target = parseXTarget(t.url);
+    const target = parseXTarget(await pageUrlOf(t));
     if (t.id !== undefined && target) return { target, tabId: t.id };
   }
   return null;
