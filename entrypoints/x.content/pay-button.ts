@@ -43,9 +43,15 @@ svg{fill:currentColor;pointer-events:none}
 .profile:hover{background-color:var(--hover)}`;
 
 const STOPPED = [
-  'click', 'auxclick', 'dblclick', 'mousedown', 'mouseup', 'pointerdown', 'pointerup', 'touchstart', 'touchend',
-  'keydown', 'keyup', 'keypress',
-] as const; // prettier-ignore
+  'click',
+  'auxclick',
+  'mousedown',
+  'mouseup',
+  'pointerdown',
+  'pointerup',
+  'keydown',
+  'keyup',
+] as const;
 
 const stop = (event: Event) => event.stopPropagation();
 
@@ -69,13 +75,35 @@ interface Mounted {
 
 const mounted = new WeakMap<Element, Mounted>();
 let prototype: DocumentFragment | null = null;
+/**
+ * One constructed style sheet shared by every shadow root (no per-button CSS parsing) where the browser lets a
+ * content script adopt it (Chromium); elsewhere (Firefox's Xray wrappers refuse it) a `<style>` per root.
+ */
+let shared: CSSStyleSheet | null | undefined;
+
+function adoptStyles(root: ShadowRoot): boolean {
+  if (shared === undefined) {
+    try {
+      shared = new CSSStyleSheet();
+      shared.replaceSync(CSS);
+    } catch {
+      shared = null;
+    }
+  }
+  if (!shared) return false;
+  try {
+    root.adoptedStyleSheets = [shared];
+    return root.adoptedStyleSheets.length === 1;
+  } catch {
+    shared = null;
+    return false;
+  }
+}
 
 /** The shadow contents (style + button + icon), built once and cloned for each host. */
-function shadowContents(): DocumentFragment {
+function shadowContents(withStyle: boolean): DocumentFragment {
   if (!prototype) {
     prototype = document.createDocumentFragment();
-    const style = document.createElement('style');
-    style.textContent = CSS;
     const button = document.createElement('button');
     button.type = 'button';
     const svg = document.createElementNS(SVG_NS, 'svg');
@@ -87,9 +115,15 @@ function shadowContents(): DocumentFragment {
       svg.append(path);
     }
     button.append(svg);
-    prototype.append(style, button);
+    prototype.append(button);
   }
-  return prototype.cloneNode(true) as DocumentFragment;
+  const contents = prototype.cloneNode(true) as DocumentFragment;
+  if (withStyle) {
+    const style = document.createElement('style');
+    style.textContent = CSS;
+    contents.prepend(style);
+  }
+  return contents;
 }
 
 function label(button: HTMLButtonElement, text: string): void {
@@ -104,7 +138,7 @@ export function createPayHost(options: PayHostOptions): HTMLElement {
   host.setAttribute('data-theme', options.theme);
   for (const type of STOPPED) host.addEventListener(type, stop);
   const root = host.attachShadow({ mode: 'open' });
-  const contents = shadowContents();
+  const contents = shadowContents(!adoptStyles(root));
   const button = contents.querySelector('button') as HTMLButtonElement;
   button.className = options.variant;
   label(button, options.label);

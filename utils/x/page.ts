@@ -32,15 +32,24 @@ const PROFILE_PATH_RE =
 const STATUS_PATH_RE = /^\/(?:([A-Za-z0-9_]{1,15})|i(?:\/web)?)\/status\/(\d{1,25})(?:\/.*)?$/;
 const HANDLE_TEXT_RE = /^@([A-Za-z0-9_]{1,15})$/;
 
-/** `/alice`, `https://x.com/alice` → `alice`; a reserved page or anything else → null. */
-export function handleFromHref(href: string | null, base = 'https://x.com'): string | null {
-  if (!href) return null;
-  let path: string;
+/**
+ * The path of a link: a plain root-relative href (what X renders) as is, anything else through `URL` (which
+ * also handles the absolute hrefs of saved pages). Null when it cannot be parsed.
+ */
+function pathOf(href: string, base = 'https://x.com'): string | null {
+  if (/^\/(?!\/)[^?#\\%]*$/.test(href)) return href;
   try {
-    path = new URL(href, base).pathname;
+    return new URL(href, base).pathname;
   } catch {
     return null;
   }
+}
+
+/** `/alice`, `https://x.com/alice` → `alice`; a reserved page or anything else → null. */
+export function handleFromHref(href: string | null, base = 'https://x.com'): string | null {
+  if (!href) return null;
+  const path = pathOf(href, base);
+  if (path === null) return null;
   const m = /^\/([A-Za-z0-9_]{1,15})\/?$/.exec(path);
   return m?.[1] && !RESERVED_PATHS.has(m[1].toLowerCase()) ? m[1] : null;
 }
@@ -104,12 +113,8 @@ export function parsePost(article: Element): PostTarget | null {
   for (const time of article.querySelectorAll(s.TIME)) {
     const link = time.closest('a[href]');
     if (!link || !ownedBy(link, article)) continue;
-    let path: string;
-    try {
-      path = new URL(link.getAttribute('href') ?? '', 'https://x.com').pathname;
-    } catch {
-      return null;
-    }
+    const path = pathOf(link.getAttribute('href') ?? '');
+    if (path === null) return null;
     const status = statusFromPath(path);
     if (!status || !sameHandle(status.handle, authorHandle) || !TWEET_ID_RE.test(status.tweetId)) return null;
     return { tweetId: status.tweetId, authorHandle };
