@@ -3,6 +3,7 @@
  * served OpenAPI document. The type checks at the bottom hold them to utils/wallet/types.ts.
  */
 import { z } from '@hono/zod-openapi';
+import { ERROR_CODES } from '../utils/wallet/types';
 import type {
   Balance,
   CreatePaymentBody,
@@ -41,22 +42,7 @@ export const ProblemSchema = z
     title: z.string(),
     status: z.number().int(),
     detail: z.string(),
-    code: z.enum([
-      'invalid_request',
-      'unauthorized',
-      'forbidden',
-      'not_found',
-      'limit_exceeded',
-      'insufficient_funds',
-      'self_payment',
-      'recipient_invalid',
-      'idempotency_key_reused',
-      'idempotency_in_flight',
-      'conflict',
-      'rate_limited',
-      'payload_too_large',
-      'internal',
-    ]),
+    code: z.enum(ERROR_CODES),
   })
   .openapi('Problem');
 

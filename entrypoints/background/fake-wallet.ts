@@ -3,21 +3,13 @@
  * the background's handlers: bearer tokens with refresh, Idempotency-Keys replayed, payments listed newest first.
  * The real server is exercised end to end in tests/e2e. Not used by production code.
  */
+import { DEFAULT_CONFIG } from '../../utils/rules';
 import { createFakeFetch, json, problem, type RecordedCall } from '../../utils/wallet/fake-fetch';
 import type { Me, Payment, Recipient, WalletConfig } from '../../utils/wallet/types';
 
 export const PASSWORD = 'correct horse battery';
 
-export const CONFIG: WalletConfig = {
-  botHandle: 'SMoneyfr',
-  hashtag: 'envoyer',
-  currency: 'EUR',
-  limits: { personCents: 25_000, associationCents: 50_000, unregisteredCents: 25_000 },
-  minCents: 1,
-  claimDays: 14,
-  confirmMinutes: 15,
-  businessFeeBps: { min: 100, max: 200 },
-};
+export const CONFIG: WalletConfig = DEFAULT_CONFIG;
 
 export function createFakeWallet() {
   const me: Me = {

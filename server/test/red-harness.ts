@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { expect } from 'vitest';
 import { DEFAULT_CONFIG } from '../../utils/rules';
+import { ERROR_CODES } from '../../utils/wallet/types';
 import { createApp, type WalletApp } from '../app';
 import type { Deps } from '../deps';
 import { jsonLogger } from '../log';
@@ -18,21 +19,8 @@ export const BOT_ID = '100000000000000009';
 export const PASSWORD = 'demo-password';
 export const ME = { email: 'me@demo.test', handle: 'tp_me', xUserId: '900000000000000001' };
 export const ALICE = { email: 'alice@demo.test', handle: 'alice', xUserId: '100000000000000001' };
-export const PROBLEM_CODES = [
-  'invalid_request',
-  'unauthorized',
-  'forbidden',
-  'not_found',
-  'limit_exceeded',
-  'insufficient_funds',
-  'self_payment',
-  'recipient_invalid',
-  'idempotency_key_reused',
-  'idempotency_in_flight',
-  'conflict',
-  'rate_limited',
-  'payload_too_large',
-];
+/** The codes a refused request may carry: every problem code but `internal` (a 5xx). */
+export const PROBLEM_CODES = ERROR_CODES.filter((code) => code !== 'internal');
 
 export interface Reply {
   status: number;

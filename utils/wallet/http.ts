@@ -4,7 +4,7 @@
  * mapped to a typed result from the problem+json `code`. Background only.
  */
 import type { PageErrorCode } from '../messaging';
-import type { ErrorCode } from './types';
+import { ERROR_CODES, type ErrorCode } from './types';
 
 export type ApiResult<T> =
   | { ok: true; value: T; status: number }
@@ -25,27 +25,10 @@ export const DEFAULT_HTTP: Omit<HttpOptions, 'fetch'> = {
   backoffMs: [300, 1_000],
 };
 
-const CODES: readonly ErrorCode[] = [
-  'invalid_request',
-  'unauthorized',
-  'forbidden',
-  'not_found',
-  'limit_exceeded',
-  'insufficient_funds',
-  'self_payment',
-  'recipient_invalid',
-  'idempotency_key_reused',
-  'idempotency_in_flight',
-  'conflict',
-  'rate_limited',
-  'payload_too_large',
-  'internal',
-];
-
 /** The error code of a failed answer: the problem's `code` when known, else one derived from the status. */
 export function codeFor(status: number, body: unknown): ErrorCode {
   const code = body && typeof body === 'object' ? (body as { code?: unknown }).code : undefined;
-  if (typeof code === 'string' && (CODES as readonly string[]).includes(code)) return code as ErrorCode;
+  if (typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code)) return code as ErrorCode;
   if (status === 401) return 'unauthorized';
   if (status === 403) return 'forbidden';
   if (status === 404) return 'not_found';

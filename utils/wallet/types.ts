@@ -12,21 +12,25 @@ export type PaymentStatus =
 /** Statuses after which a payment never changes again. */
 export const FINAL_STATUSES: readonly PaymentStatus[] = ['completed', 'canceled', 'refunded', 'failed'];
 
-export type ErrorCode =
-  | 'invalid_request'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'limit_exceeded'
-  | 'insufficient_funds'
-  | 'self_payment'
-  | 'recipient_invalid'
-  | 'idempotency_key_reused'
-  | 'idempotency_in_flight'
-  | 'conflict'
-  | 'rate_limited'
-  | 'payload_too_large'
-  | 'internal';
+/** Every `code` a wallet problem+json may carry (wallet-api.md, "Conventions"). */
+export const ERROR_CODES = [
+  'invalid_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'limit_exceeded',
+  'insufficient_funds',
+  'self_payment',
+  'recipient_invalid',
+  'idempotency_key_reused',
+  'idempotency_in_flight',
+  'conflict',
+  'rate_limited',
+  'payload_too_large',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** RFC 9457 problem details, as every error of the wallet API. */
 export interface Problem {
