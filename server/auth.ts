@@ -159,10 +159,39 @@ export async function refreshSession(deps: Deps, secret: string, refreshToken: s
       row.family_id,
       now,
     ]);
-    return { error: true as const, revoked: true };
+    return { error: true as const, revoked: row.family_id };
   });
   if ('pair' in outcome && outcome.pair) return outcome.pair;
+  if ('revoked' in outcome && outcome.revoked) forgetFamily(deps, outcome.revoked);
   throw unauthorized();
+}
+
+/**
+ * Verified access tokens, per app (per `Deps`): the token lookup is one of the few statements of a payment,
+ * so a token seen in the last TOKEN_CACHE_MS is trusted without asking the database again. Safe because:
+ * the token's own expiry is still checked on every request (against `deps.clock()`); a logout or a
+ * refresh-token reuse in this process drops the family's entries at once (`forgetFamily`); and a
+ * revocation by another process sharing the PostgreSQL database takes effect within TOKEN_CACHE_MS.
+ */
+export const TOKEN_CACHE_MS = 2_000;
+const TOKEN_CACHE_MAX = 10_000;
+interface CachedToken {
+  accountId: string;
+  familyId: string;
+  expiresAt: number;
+  verifiedAt: number;
+}
+const tokenCaches = new WeakMap<Deps, Map<string, CachedToken>>();
+function tokenCache(deps: Deps): Map<string, CachedToken> {
+  let cache = tokenCaches.get(deps);
+  if (!cache) tokenCaches.set(deps, (cache = new Map()));
+  return cache;
+}
+
+/** Drops every cached access token of a family (call after revoking it). */
+export function forgetFamily(deps: Deps, familyId: string): void {
+  const cache = tokenCache(deps);
+  for (const [hash, entry] of cache) if (entry.familyId === familyId) cache.delete(hash);
 }
 
 /** Resolves a bearer access token to its account and family, or throws 401. */
@@ -175,24 +204,42 @@ export async function authenticate(
     throw new ApiError('unauthorized', 'Sign in first: Authorization: Bearer <accessToken>.', {
       'www-authenticate': 'Bearer',
     });
-  const [row] = await deps.db.query<{ account_id: string; family_id: string }>(
-    `SELECT f.account_id, a.family_id FROM access_tokens a JOIN token_families f ON f.id = a.family_id
+  const hash = sha256(m[1]);
+  const now = deps.clock();
+  const cache = tokenCache(deps);
+  const hit = cache.get(hash);
+  if (hit && performance.now() - hit.verifiedAt < TOKEN_CACHE_MS && hit.expiresAt > now.getTime()) {
+    return { accountId: hit.accountId, familyId: hit.familyId };
+  }
+  if (hit) cache.delete(hash);
+  const verifiedAt = performance.now();
+  const [row] = await deps.db.query<{ account_id: string; family_id: string; expires_at: Date }>(
+    `SELECT f.account_id, a.family_id, a.expires_at FROM access_tokens a JOIN token_families f ON f.id = a.family_id
      WHERE a.token_hash = $1 AND a.expires_at > $2 AND f.revoked_at IS NULL`,
-    [sha256(m[1]), deps.clock()],
+    [hash, now],
   );
   if (!row) {
     throw new ApiError('unauthorized', 'The access token is invalid, expired or revoked.', {
       'www-authenticate': 'Bearer error="invalid_token"',
     });
   }
+  if (cache.size >= TOKEN_CACHE_MAX) cache.clear(); // bounded memory
+  cache.set(hash, {
+    accountId: row.account_id,
+    familyId: row.family_id,
+    expiresAt: new Date(row.expires_at).getTime(),
+    verifiedAt,
+  });
   return { accountId: row.account_id, familyId: row.family_id };
 }
 
 export async function revokeFamily(deps: Deps, familyId: string): Promise<void> {
+  forgetFamily(deps, familyId);
   await deps.db.query(`UPDATE token_families SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, [
     familyId,
     deps.clock(),
   ]);
+  forgetFamily(deps, familyId);
 }
 
 /** Login failures per email in a sliding minute (per process); 5 failures → 429 until the minute passes. */

@@ -196,8 +196,10 @@ export async function createPayment(
   payer: AccountRow,
   body: CreatePaymentBody,
   now: Date,
+  /** The account of `body.recipientHandle` when the caller already looked it up (else looked up here). */
+  knownRecipient?: { account: AccountRow | undefined },
 ): Promise<Payment> {
-  const recipient = await findByHandle(tx, body.recipientHandle);
+  const recipient = knownRecipient ? knownRecipient.account : await findByHandle(tx, body.recipientHandle);
   const isSelf =
     recipient?.id === payer.id || body.recipientHandle.toLowerCase() === (payer.x_handle ?? '').toLowerCase();
   const check = checkPayment(

@@ -1,7 +1,7 @@
 /** Payments: create (idempotent), read, list, confirm (idempotent), cancel. */
 import { createRoute } from '@hono/zod-openapi';
 import type { PaymentStatus } from '../../utils/wallet/types';
-import { getAccount } from '../accounts';
+import { getPayerAndRecipient } from '../accounts';
 import type { Deps } from '../deps';
 import { idempotent } from '../idempotency';
 import {
@@ -43,8 +43,11 @@ export function registerPaymentRoutes(app: App, deps: Deps) {
         deps,
         { accountId, key: c.req.valid('header')['idempotency-key'], method: 'POST', path: c.req.path, body },
         async (tx) => {
-          const payer = await getAccount(tx, accountId);
-          return { status: 201, body: await createPayment(tx, deps.config, payer, body, deps.clock()) };
+          const { payer, recipient } = await getPayerAndRecipient(tx, accountId, body.recipientHandle);
+          return {
+            status: 201,
+            body: await createPayment(tx, deps.config, payer, body, deps.clock(), { account: recipient }),
+          };
         },
       );
       return reply(c, res);
