@@ -119,6 +119,9 @@ describe('refresh', () => {
   it('reuse after the grace window revokes the whole family', async () => {
     const u = await w.user();
     const r1 = await refresh(u.tokens.refreshToken);
+    // both access tokens just verified (the server may remember them a moment): revocation must still win
+    expect((await w.req('GET', '/v1/me', { token: u.tokens.accessToken })).status).toBe(200);
+    expect((await w.req('GET', '/v1/me', { token: r1.body.accessToken })).status).toBe(200);
     w.clock.advance(11_000);
     try {
       const reuse = await refresh(u.tokens.refreshToken);
@@ -160,6 +163,7 @@ describe('refresh', () => {
 describe('logout', () => {
   it('204 and revokes the family (access and refresh tokens)', async () => {
     const u = await w.user();
+    expect((await w.req('GET', '/v1/me', { token: u.tokens.accessToken })).status).toBe(200);
     const r = await w.req('POST', '/v1/auth/logout', { token: u.tokens.accessToken });
     expect(r.status).toBe(204);
     expect((await w.req('GET', '/v1/me', { token: u.tokens.accessToken })).status).toBe(401);
