@@ -95,9 +95,11 @@ describe('Idempotency-Key', () => {
   });
 
   it('same key while the first request is running → 409 idempotency_in_flight; then the replay', async () => {
-    const a = await w.user({ balanceCents: 1_000 });
-    const b = await w.user();
+    // A top-up goes through the claim-then-execute path: gate it between its claim and its execution.
+    const a = await w.user({ balanceCents: 0 });
     const key = uniq('k');
+    const topUp = () =>
+      w.req('POST', '/v1/me/top-ups', { token: a.tokens.accessToken, key, body: { amountCents: 500 } });
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let entered!: () => void;
@@ -108,20 +110,90 @@ describe('Idempotency-Key', () => {
       await gate;
     };
     try {
-      const first = pay(a, key, { recipientHandle: b.handle, amountCents: 100 });
+      const first = topUp();
       await inside;
-      const second = await pay(a, key, { recipientHandle: b.handle, amountCents: 100 });
+      const second = await topUp();
       expect(second.status).toBe(409);
       expect(second.body.code).toBe('idempotency_in_flight');
       expect(second.headers.get('retry-after')).toBe('1');
       release();
       expect((await first).status).toBe(201);
-      const third = await pay(a, key, { recipientHandle: b.handle, amountCents: 100 });
+      const third = await topUp();
       expect(third.body).toEqual((await first).body);
+      expect(third.headers.get('idempotent-replayed')).toBe('true');
+    } finally {
+      delete w.deps.beforeExecute;
+    }
+    expect((await w.me(a)).balance.availableCents).toBe(500);
+  });
+
+  it('a payment whose key is being written by another request → 409 idempotency_in_flight (PostgreSQL)', async (ctx) => {
+    // PGlite runs one statement at a time, so there a payment is never seen half-written (next test).
+    if (w.db.kind !== 'postgres') ctx.skip();
+    const a = await w.user({ balanceCents: 1_000 });
+    const b = await w.user();
+    const key = uniq('k');
+    const [me] = await w.db.query<{ id: string }>(`SELECT id FROM accounts WHERE email = $1`, [a.email]);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const holding = new Promise<void>((r) => (locked = r));
+    // What a request writing this key holds while its statement runs: the key's transaction lock.
+    const writer = w.db.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1 || E'\\n' || $2, 7366002))`, [
+        me!.id,
+        key,
+      ]);
+      locked();
+      await gate;
+    });
+    try {
+      await holding;
+      const r = await pay(a, key, { recipientHandle: b.handle, amountCents: 100 });
+      expect(r.status).toBe(409);
+      expect(r.body.code).toBe('idempotency_in_flight');
+      expect(r.headers.get('retry-after')).toBe('1');
+    } finally {
+      release();
+      await writer;
+    }
+    expect((await w.me(a)).balance.availableCents).toBe(1_000);
+    const retry = await pay(a, key, { recipientHandle: b.handle, amountCents: 100 });
+    expect(retry.status).toBe(201);
+    expect((await w.me(a)).balance.availableCents).toBe(900);
+  });
+
+  it('two requests with one key: whichever writes second replays the first, and pays nothing', async () => {
+    const a = await w.user({ balanceCents: 1_000 });
+    const b = await w.user();
+    const key = uniq('k');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => (entered = r));
+    let calls = 0;
+    // The first request stops after deciding, before writing; the second overtakes it.
+    w.deps.beforeExecute = async (k) => {
+      if (k !== key || calls++ > 0) return;
+      entered();
+      await gate;
+    };
+    try {
+      const first = pay(a, key, { recipientHandle: b.handle, amountCents: 100 });
+      await inside;
+      const second = await pay(a, key, { recipientHandle: b.handle, amountCents: 100 });
+      expect(second.status).toBe(201);
+      expect(second.headers.get('idempotent-replayed')).toBeNull();
+      release();
+      const late = await first;
+      expect(late.status).toBe(201);
+      expect(late.headers.get('idempotent-replayed')).toBe('true');
+      expect(late.body).toEqual(second.body);
     } finally {
       delete w.deps.beforeExecute;
     }
     expect((await w.me(a)).balance.availableCents).toBe(900);
+    expect((await w.me(b)).balance.availableCents).toBe(100);
   });
 
   it('a claim whose process died is taken over after a minute', async () => {

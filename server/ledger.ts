@@ -28,12 +28,10 @@ export class InsufficientFunds extends Error {
 
 const isSystem = (id: string) => id.startsWith('sys_');
 
-/**
- * Posts legs (each a transfer between two accounts) inside the caller's transaction. User balances move
- * by row-locking UPDATEs in account-id order (no deadlock between two payments), each debit conditional on
- * the balance covering it; on a shortfall nothing is written and InsufficientFunds is thrown.
- */
-export async function post(tx: Queryable, legs: Leg[], paymentId: string | null, at: Date): Promise<void> {
+/** The arguments of `post_transfers()` for `legs`, or undefined when they move nothing. */
+export function postingArgs(
+  legs: Leg[],
+): [string[], number[], string[], string[], number[], string[]] | undefined {
   const delta = new Map<string, number>();
   for (const leg of legs) {
     if (!Number.isSafeInteger(leg.amountCents) || leg.amountCents < 0) throw new Error('bad transfer amount');
@@ -41,31 +39,43 @@ export async function post(tx: Queryable, legs: Leg[], paymentId: string | null,
     if (!isSystem(leg.from)) delta.set(leg.from, (delta.get(leg.from) ?? 0) - leg.amountCents);
     if (!isSystem(leg.to)) delta.set(leg.to, (delta.get(leg.to) ?? 0) + leg.amountCents);
   }
+  // User balances move in account-id order (no deadlock between two postings).
   const ids = [...delta.keys()].filter((id) => delta.get(id) !== 0).sort();
   const real = legs.filter((l) => l.amountCents > 0);
-  if (ids.length === 0 && real.length === 0) return;
-  // One statement (post_transfers, migration 2): user balances in account-id order (no deadlock between two
-  // postings), each debit conditional on the balance covering it, then the transfers; all or nothing.
+  if (ids.length === 0 && real.length === 0) return undefined;
+  return [
+    ids,
+    ids.map((id) => delta.get(id) ?? 0),
+    real.map((l) => l.from),
+    real.map((l) => l.to),
+    real.map((l) => l.amountCents),
+    real.map((l) => l.kind),
+  ];
+}
+
+/** The InsufficientFunds a failed `post_transfers()` stands for, if that was its failure. */
+export function insufficientFunds(err: unknown): InsufficientFunds | undefined {
+  if (pgCode(err) !== 'WL001') return undefined;
+  const detail = (err as { detail?: unknown }).detail;
+  return new InsufficientFunds(typeof detail === 'string' ? detail : '');
+}
+
+/**
+ * Posts legs (each a transfer between two accounts) inside the caller's transaction, in one statement
+ * (`post_transfers()`, migration 2): user balances by row-locking UPDATEs in account-id order, each debit
+ * conditional on the balance covering it, then the transfers; on a shortfall nothing is written and
+ * InsufficientFunds is thrown.
+ */
+export async function post(tx: Queryable, legs: Leg[], paymentId: string | null, at: Date): Promise<void> {
+  const args = postingArgs(legs);
+  if (!args) return;
   try {
     await tx.query(
       `SELECT post_transfers($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7, $8)`,
-      [
-        ids,
-        ids.map((id) => delta.get(id)),
-        real.map((l) => l.from),
-        real.map((l) => l.to),
-        real.map((l) => l.amountCents),
-        real.map((l) => l.kind),
-        paymentId,
-        at,
-      ],
+      [...args, paymentId, at],
     );
   } catch (err) {
-    if (pgCode(err) === 'WL001') {
-      const id = ids.find((i) => i === (err as { detail?: unknown }).detail) ?? ids[0] ?? '';
-      throw new InsufficientFunds(id);
-    }
-    throw err;
+    throw insufficientFunds(err) ?? err;
   }
 }
 

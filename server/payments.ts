@@ -9,10 +9,10 @@ import { randomUUID } from 'node:crypto';
 import { formatPaymentTweet } from '../utils/payment-tweet';
 import { checkPayment, feeBpsFor, feeCents } from '../utils/rules';
 import type { CreatePaymentBody, Payment, PaymentStatus, WalletConfig } from '../utils/wallet/types';
-import { findByHandle, findByXUserId, getAccount, type AccountRow } from './accounts';
+import { findByXUserId, getAccount, type AccountRow } from './accounts';
 import type { Queryable } from './db';
 import { ApiError } from './errors';
-import { InsufficientFunds, post, SYSTEM, type Leg } from './ledger';
+import { post, SYSTEM, type Leg } from './ledger';
 
 export interface PaymentRow {
   id: string;
@@ -57,7 +57,11 @@ export async function toPayment(q: Queryable, viewerId: string, paymentId: strin
 }
 
 export function rowToPayment(
-  r: PaymentRow & { payer_handle: string | null; payer_name: string; recipient_name: string | null },
+  r: Omit<PaymentRow, 'seq'> & {
+    payer_handle: string | null;
+    payer_name: string;
+    recipient_name: string | null;
+  },
   viewerId: string,
 ): Payment {
   return {
@@ -190,16 +194,25 @@ export async function insertPayment(tx: Queryable, p: NewPayment): Promise<Payme
   return row;
 }
 
-export async function createPayment(
-  tx: Queryable,
+/** A payment ready to be written: its row, its ledger legs and the answer the payer gets. */
+export interface PlannedPayment {
+  row: NewPayment;
+  legs: Leg[];
+  payment: Payment;
+}
+
+/**
+ * Plans a new payment from `payer` (pure: reads nothing, writes nothing): the rules (limits, self payment,
+ * the bot as recipient, a tweet that cannot be written), then the status, the hold or the transfer, and the
+ * DTO. A refusal throws its ApiError. `recipient` is the account of `body.recipientHandle`, if any.
+ */
+export function planPayment(
   config: WalletConfig,
   payer: AccountRow,
+  recipient: AccountRow | undefined,
   body: CreatePaymentBody,
   now: Date,
-  /** The account of `body.recipientHandle` when the caller already looked it up (else looked up here). */
-  knownRecipient?: { account: AccountRow | undefined },
-): Promise<Payment> {
-  const recipient = knownRecipient ? knownRecipient.account : await findByHandle(tx, body.recipientHandle);
+): PlannedPayment {
   const isSelf =
     recipient?.id === payer.id || body.recipientHandle.toLowerCase() === (payer.x_handle ?? '').toLowerCase();
   const check = checkPayment(
@@ -253,7 +266,7 @@ export async function createPayment(
     expiresAt = new Date(now.getTime() + days(config.claimDays));
     legs = [{ from: payer.id, to: SYSTEM.escrow, amountCents: body.amountCents, kind: 'escrow' }];
   }
-  const row = await insertPayment(tx, {
+  const row: NewPayment = {
     id,
     payerId: payer.id,
     recipientId: recipient?.id ?? null,
@@ -270,25 +283,40 @@ export async function createPayment(
     failureReason: null,
     now,
     expiresAt,
-  });
-  try {
-    await post(tx, legs, id, now);
-  } catch (err) {
-    if (err instanceof InsufficientFunds) {
-      throw new ApiError('insufficient_funds', 'Your available balance does not cover this payment.');
-    }
-    throw err;
-  }
-  // The answer from the stored row and the two accounts already read: no second read of the payment.
-  return rowToPayment(
+  };
+  const payment = rowToPayment(
     {
-      ...row,
+      ...toPaymentRow(row),
       payer_handle: payer.x_handle,
       payer_name: payer.display_name,
       recipient_name: recipient?.display_name ?? null,
     },
     payer.id,
   );
+  return { row, legs, payment };
+}
+
+/** The stored form of a new payment (before the database gives it its `seq`). */
+export function toPaymentRow(p: NewPayment): Omit<PaymentRow, 'seq'> {
+  return {
+    id: p.id,
+    payer_id: p.payerId,
+    recipient_id: p.recipientId,
+    recipient_handle: p.recipientHandle,
+    recipient_x_user_id: p.recipientXUserId,
+    amount_cents: p.amountCents,
+    fee_cents: p.feeCents,
+    message: p.message,
+    mode: p.mode,
+    status: p.status,
+    failure_reason: p.failureReason,
+    tweet_text: p.tweetText,
+    tweet_id: p.tweetId,
+    reply_to_tweet_id: p.replyToTweetId,
+    created_at: p.now,
+    updated_at: p.now,
+    expires_at: p.expiresAt,
+  };
 }
 
 /**

@@ -169,6 +169,55 @@ END
 $$;
 `,
   },
+  {
+    version: 3,
+    name: 'create_payment_once: a new payment, its legs and its stored answer in one statement',
+    sql: `
+-- POST /v1/payments in one round trip and one transaction: the Idempotency-Key row is written already
+-- answered, together with the payment and its ledger legs, or nothing is written at all. A second request
+-- with the same key that arrives while the first runs gets 'in_flight' at once (transaction advisory lock
+-- on the key) instead of waiting; one that arrives after gets the stored key ('exists') to replay or refuse.
+-- p_payment NULL stores an answer that moves no money (a refusal). A claim left without an answer by a
+-- request that died (older than p_stale_before) is replaced.
+CREATE FUNCTION create_payment_once(
+  p_account TEXT, p_key TEXT, p_hash TEXT, p_at TIMESTAMPTZ, p_stale_before TIMESTAMPTZ,
+  p_status INTEGER, p_body TEXT, p_payment JSONB,
+  p_accounts TEXT[], p_deltas BIGINT[],
+  p_debits TEXT[], p_credits TEXT[], p_amounts BIGINT[], p_kinds TEXT[]
+) RETURNS TABLE (outcome TEXT, request_hash TEXT, status_code INTEGER, response_body TEXT)
+LANGUAGE plpgsql AS $$
+DECLARE
+  k idempotency_keys%ROWTYPE;
+BEGIN
+  IF NOT pg_try_advisory_xact_lock(hashtextextended(p_account || E'\\n' || p_key, 7366002)) THEN
+    RETURN QUERY SELECT 'in_flight'::TEXT, NULL::TEXT, NULL::INTEGER, NULL::TEXT;
+    RETURN;
+  END IF;
+  SELECT * INTO k FROM idempotency_keys i WHERE i.account_id = p_account AND i.key = p_key;
+  IF FOUND THEN
+    IF k.status_code IS NOT NULL OR k.request_hash <> p_hash OR k.locked_at >= p_stale_before THEN
+      RETURN QUERY SELECT 'exists'::TEXT, k.request_hash, k.status_code, k.response_body;
+      RETURN;
+    END IF;
+    DELETE FROM idempotency_keys i WHERE i.account_id = p_account AND i.key = p_key;
+  END IF;
+  INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response_body, locked_at, created_at)
+    VALUES (p_account, p_key, p_hash, p_status, p_body, p_at, p_at);
+  IF p_payment IS NOT NULL THEN
+    INSERT INTO payments (id, payer_id, recipient_id, recipient_handle, recipient_x_user_id, amount_cents,
+      fee_cents, message, mode, status, tweet_text, tweet_id, reply_to_tweet_id, failure_reason, created_at,
+      updated_at, expires_at)
+    SELECT r.id, r.payer_id, r.recipient_id, r.recipient_handle, r.recipient_x_user_id, r.amount_cents,
+      r.fee_cents, r.message, r.mode, r.status, r.tweet_text, r.tweet_id, r.reply_to_tweet_id, r.failure_reason,
+      r.created_at, r.updated_at, r.expires_at
+    FROM jsonb_populate_record(NULL::payments, p_payment) AS r;
+    PERFORM post_transfers(p_accounts, p_deltas, p_debits, p_credits, p_amounts, p_kinds, p_payment->>'id', p_at);
+  END IF;
+  RETURN QUERY SELECT 'stored'::TEXT, p_hash, p_status, p_body;
+END
+$$;
+`,
+  },
 ];
 
 /** Applies the migrations not yet applied, each in its own transaction, under an advisory lock. */

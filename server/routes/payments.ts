@@ -3,11 +3,11 @@ import { createRoute } from '@hono/zod-openapi';
 import type { PaymentStatus } from '../../utils/wallet/types';
 import { getPayerAndRecipient } from '../accounts';
 import type { Deps } from '../deps';
-import { idempotent } from '../idempotency';
+import { createPaymentOnce, idempotent } from '../idempotency';
 import {
   cancelPayment,
   confirmPayment,
-  createPayment,
+  planPayment,
   rowToPayment,
   toPayment,
   visiblePayment,
@@ -39,15 +39,12 @@ export function registerPaymentRoutes(app: App, deps: Deps) {
     async (c) => {
       const body = c.req.valid('json');
       const accountId = c.get('accountId');
-      const res = await idempotent(
+      const res = await createPaymentOnce(
         deps,
         { accountId, key: c.req.valid('header')['idempotency-key'], method: 'POST', path: c.req.path, body },
-        async (tx) => {
-          const { payer, recipient } = await getPayerAndRecipient(tx, accountId, body.recipientHandle);
-          return {
-            status: 201,
-            body: await createPayment(tx, deps.config, payer, body, deps.clock(), { account: recipient }),
-          };
+        async () => {
+          const { payer, recipient } = await getPayerAndRecipient(deps.db, accountId, body.recipientHandle);
+          return planPayment(deps.config, payer, recipient, body, deps.clock());
         },
       );
       return reply(c, res);
