@@ -7,10 +7,13 @@
  * content script over its 12 KB budget (measured by `npm run bench:content`); cloning a prepared fragment is also
  * the cheapest way to add hundreds of them while scrolling.
  *
- * Clicks are not consent, and they are ours: only trusted clicks (a real user, keyboard included) reach
- * `onActivate`; `el.click()` from the page is dropped. Pointer, mouse and key events stop at the host so X's own
- * handlers (which open the post when anything in its article is clicked, or react to Enter) never see them.
+ * Clicks are not consent, and they are ours: only trusted clicks (a real user, keyboard included) on the button
+ * reach `onActivate`; `el.click()` from the page is dropped. Pointer, mouse and key events aimed at a host stop at
+ * the document, in the capture phase, before any element of the page (X's own handlers, which open the post when
+ * anything in its article is clicked, or react to Enter) sees them. One set of listeners serves every host:
+ * nothing to add per button.
  */
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { Lang, Theme } from '../../utils/x/page';
 import { PAY_HOST_ATTR } from '../../utils/x/selectors';
 
@@ -53,7 +56,29 @@ const STOPPED = [
   'keyup',
 ] as const;
 
-const stop = (event: Event) => event.stopPropagation();
+/**
+ * Seen at the document in the capture phase, an event from inside a host's shadow root has the host as its
+ * target. Ours: stopped there; a trusted click that started inside the shadow root (on the button) activates.
+ */
+function onHostEvent(event: Event): void {
+  const host = event.target;
+  const state = host instanceof HTMLElement ? mounted.get(host) : undefined;
+  if (!state || !(host instanceof HTMLElement)) return;
+  event.stopPropagation();
+  if (event.type !== 'click') return;
+  event.preventDefault();
+  if (event.isTrusted && state.button.contains(event.composedPath()[0] as Node))
+    state.options.onActivate(host);
+}
+
+const listening = new WeakSet<ContentScriptContext>();
+
+/** Starts the event handling of every Pay host (idempotent; removed with `ctx`). */
+export function listenToPayHosts(ctx: ContentScriptContext): void {
+  if (listening.has(ctx)) return;
+  listening.add(ctx);
+  for (const type of STOPPED) ctx.addEventListener(document, type, onHostEvent, { capture: true });
+}
 
 /** "Pay @alice" / "Payer @alice". */
 export function payLabel(handle: string, lang: Lang): string {
@@ -80,6 +105,7 @@ let prototype: DocumentFragment | null = null;
  * content script adopt it (Chromium); elsewhere (Firefox's Xray wrappers refuse it) a `<style>` per root.
  */
 let shared: CSSStyleSheet | null | undefined;
+let adopted = false;
 
 function adoptStyles(root: ShadowRoot): boolean {
   if (shared === undefined) {
@@ -93,7 +119,10 @@ function adoptStyles(root: ShadowRoot): boolean {
   if (!shared) return false;
   try {
     root.adoptedStyleSheets = [shared];
-    return root.adoptedStyleSheets.length === 1;
+    // Checked once: where adopting works, it works for every root.
+    adopted ||= root.adoptedStyleSheets.length === 1;
+    if (!adopted) shared = null;
+    return adopted;
   } catch {
     shared = null;
     return false;
@@ -136,19 +165,13 @@ export function createPayHost(options: PayHostOptions): HTMLElement {
   const host = document.createElement('div');
   host.setAttribute(PAY_HOST_ATTR, options.variant);
   host.setAttribute('data-theme', options.theme);
-  for (const type of STOPPED) host.addEventListener(type, stop);
   const root = host.attachShadow({ mode: 'open' });
   const contents = shadowContents(!adoptStyles(root));
   const button = contents.querySelector('button') as HTMLButtonElement;
   button.className = options.variant;
   label(button, options.label);
-  const state: Mounted = { options, button };
-  button.addEventListener('click', (event) => {
-    event.preventDefault();
-    if (event.isTrusted) state.options.onActivate(host);
-  });
   root.append(contents);
-  mounted.set(host, state);
+  mounted.set(host, { options, button });
   return host;
 }
 

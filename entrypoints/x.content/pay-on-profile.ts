@@ -9,7 +9,14 @@ import { sendMessage } from '../../utils/messaging';
 import { observe, onBatch, onNavigate } from '../../utils/x/observe';
 import { pageLang, pageTheme, profileHandleFromPath, profileSlot, sameHandle } from '../../utils/x/page';
 import { PAY_HOST_PROFILE, PROFILE_HEADER_PARTS } from '../../utils/x/selectors';
-import { createPayHost, isOurHost, payLabel, removePayHost, updatePayHost } from './pay-button';
+import {
+  createPayHost,
+  isOurHost,
+  listenToPayHosts,
+  payLabel,
+  removePayHost,
+  updatePayHost,
+} from './pay-button';
 
 /** The handle each of our profile hosts pays. */
 const handles = new WeakMap<Element, string>();
@@ -52,17 +59,23 @@ function sync(): void {
 
 /** Adds a Pay button to the header of every profile but your own. */
 export function payOnProfile(ctx: ContentScriptContext): void {
-  const onProfile = () => profileHandleFromPath(location.pathname) !== null;
+  listenToPayHosts(ctx);
+  // Read once per navigation (onNavigate runs before the watchers of the batch that saw it), not per batch.
+  let profilePage = profileHandleFromPath(location.pathname) !== null;
   let theme = pageTheme(document);
-  onBatch(ctx, () => {
+  onBatch(ctx, ({ styleChanged }) => {
+    if (!styleChanged) return;
     const next = pageTheme(document);
     if (next === theme) return;
     theme = next;
     for (const host of document.querySelectorAll<HTMLElement>(PAY_HOST_PROFILE))
       updatePayHost(host, { theme });
   });
-  onNavigate(ctx, sync);
-  observe(ctx, PROFILE_HEADER_PARTS, sync, { when: onProfile });
+  onNavigate(ctx, () => {
+    profilePage = profileHandleFromPath(location.pathname) !== null;
+    sync();
+  });
+  observe(ctx, PROFILE_HEADER_PARTS, sync, { when: () => profilePage });
   ctx.onInvalidated(() => {
     for (const host of document.querySelectorAll<HTMLElement>(PAY_HOST_PROFILE)) removePayHost(host);
   });

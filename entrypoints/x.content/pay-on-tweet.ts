@@ -14,12 +14,23 @@ import {
   pageTheme,
   postPayTarget,
   type PostTarget,
+  type Theme,
 } from '../../utils/x/page';
 import { PAY_HOST_TWEET, POST } from '../../utils/x/selectors';
-import { createPayHost, isOurHost, payLabel, removePayHost, updatePayHost } from './pay-button';
+import {
+  createPayHost,
+  isOurHost,
+  listenToPayHosts,
+  payLabel,
+  removePayHost,
+  updatePayHost,
+} from './pay-button';
 
 /** What each of our hosts pays (kept in the content script's world, out of the page's reach). */
 const targets = new WeakMap<Element, PostTarget>();
+
+/** The page's theme, re-read only when <body>'s style changes (reading it costs, and batches are many). */
+let theme: Theme = 'light';
 
 /** The signed-in handle, read at most once per mutation batch (and re-read after a navigation). */
 let own: { value: string | null } | null = null;
@@ -67,7 +78,7 @@ function sync(article: Element): void {
     updatePayHost(host, { label });
     if (bar.lastElementChild !== host) bar.append(host);
   } else {
-    host = createPayHost({ variant: 'tweet', label, theme: pageTheme(document), onActivate });
+    host = createPayHost({ variant: 'tweet', label, theme, onActivate });
     bar.append(host);
   }
   targets.set(host, target);
@@ -75,11 +86,12 @@ function sync(article: Element): void {
 
 /** Adds a Pay button to every eligible post's action bar. */
 export function payOnTweet(ctx: ContentScriptContext): void {
-  let theme = pageTheme(document);
+  listenToPayHosts(ctx);
+  theme = pageTheme(document);
   let lang = pageLang(document);
-  onBatch(ctx, () => {
+  onBatch(ctx, ({ styleChanged }) => {
     own = null;
-    const nextTheme = pageTheme(document);
+    const nextTheme = styleChanged ? pageTheme(document) : theme;
     const nextLang = pageLang(document);
     if (nextTheme === theme && nextLang === lang) return;
     theme = nextTheme;

@@ -22,8 +22,14 @@ interface Watcher {
 interface Hub {
   watchers: Watcher[];
   onNavigate: ((href: string) => void)[];
-  onBatch: (() => void)[];
+  onBatch: ((batch: Batch) => void)[];
   href: string;
+}
+
+/** What a batch of mutations says beyond the elements it touched. */
+export interface Batch {
+  /** An observed `style` attribute changed (<body>'s: where X keeps its theme colour). */
+  styleChanged: boolean;
 }
 
 const hubs = new WeakMap<ObserveContext, Hub>();
@@ -56,9 +62,11 @@ function checkLocation(hub: Hub): void {
 function handleBatch(hub: Hub, records: MutationRecord[]): void {
   const added = new Set<Element>();
   const touched = new Set<Element>();
+  const batch: Batch = { styleChanged: false };
   for (const record of records) {
     if (record.type === 'attributes') {
       if (record.attributeName === 'href') touched.add(record.target as Element);
+      else if (record.attributeName === 'style') batch.styleChanged = true;
       continue;
     }
     for (const node of record.addedNodes) {
@@ -70,7 +78,7 @@ function handleBatch(hub: Hub, records: MutationRecord[]): void {
   checkLocation(hub);
   for (const cb of hub.onBatch) {
     try {
-      cb();
+      cb(batch);
     } catch (error) {
       report('onBatch', error);
     }
@@ -136,6 +144,6 @@ export function onNavigate(ctx: ObserveContext, cb: (href: string) => void): voi
 }
 
 /** Calls `cb` at the start of every batch of mutations (before the watchers): cheap per-batch checks. */
-export function onBatch(ctx: ObserveContext, cb: () => void): void {
+export function onBatch(ctx: ObserveContext, cb: (batch: Batch) => void): void {
   hubFor(ctx).onBatch.push(cb);
 }
