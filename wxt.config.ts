@@ -45,8 +45,8 @@ export default defineConfig({
     permissions: ['storage', 'alarms', 'notifications'],
     host_permissions: DEFAULT_WALLET_ORIGINS,
     ...(manifestVersion === 3
-      ? { optional_host_permissions: ['https://*/*', 'http://*/*'] }
-      : { optional_permissions: ['https://*/*', 'http://*/*'] }),
+      ? { optional_host_permissions: ['https://*/*'] }
+      : { optional_permissions: ['https://*/*'] }),
     // No web page and no other extension may message us.
     externally_connectable: { ids: [] },
     action: { default_title: '__MSG_extName__' },

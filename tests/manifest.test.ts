@@ -20,8 +20,8 @@ const X_ORIGINS = [
 const PERMISSIONS = ['alarms', 'notifications', 'storage'];
 /** A wallet server on this machine, any port (Firefox match patterns cannot carry a port). */
 const WALLET_ORIGINS = ['http://127.0.0.1/*', 'http://localhost/*'];
-/** Asked for at run time only, when the user sets another wallet server in the options. */
-const OPTIONAL_ORIGINS = ['http://*/*', 'https://*/*'];
+/** Asked for at run time only, when the user sets another wallet server (https only) in the options. */
+const OPTIONAL_ORIGINS = ['https://*/*'];
 
 const BUILDS = ['chrome-mv3', 'firefox-mv2'] as const;
 type Build = (typeof BUILDS)[number];

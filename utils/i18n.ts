@@ -161,7 +161,8 @@ const en = {
   'options.title': 'Tweetez Payez settings',
   'options.server': 'Wallet server URL',
   'options.serverHint': 'Your wallet’s address. Another server asks for permission to reach it.',
-  'options.serverInvalid': 'Enter an http:// or https:// URL, e.g. https://wallet.example.com.',
+  'options.serverInvalid':
+    'Enter an https:// URL, e.g. https://wallet.example.com (http:// only on this computer: localhost, 127.0.0.1).',
   'options.permissionDenied': 'Permission to reach {origin} was refused: the server was not changed.',
   'options.language': 'Language',
   'options.langAuto': 'Same as the browser',
@@ -324,7 +325,8 @@ const fr: Messages = {
   'options.server': 'Adresse du serveur du portefeuille',
   'options.serverHint':
     'L’adresse de votre portefeuille. Un autre serveur demande l’autorisation de le joindre.',
-  'options.serverInvalid': 'Saisissez une URL http:// ou https://, par ex. https://wallet.example.com.',
+  'options.serverInvalid':
+    'Saisissez une URL https://, par ex. https://wallet.example.com (http:// seulement sur cet ordinateur : localhost, 127.0.0.1).',
   'options.permissionDenied': 'L’autorisation de joindre {origin} a été refusée : le serveur n’a pas changé.',
   'options.language': 'Langue',
   'options.langAuto': 'Celle du navigateur',

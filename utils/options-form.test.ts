@@ -21,6 +21,7 @@ describe('checkWalletUrl', () => {
       url: 'http://127.0.0.1:9000/api',
       origin: 'http://127.0.0.1:9000',
     });
+    expect(checkWalletUrl('http://localhost:8787')?.origin).toBe('http://localhost:8787');
   });
   it('should refuse other schemes, credentials, queries and garbage', () => {
     for (const bad of [
@@ -28,6 +29,12 @@ describe('checkWalletUrl', () => {
       'javascript:alert(1)',
       'https://u:p@x.org',
       'https://x.org/?a=1',
+      // plain http only on this computer: a password and tokens never cross a network in clear
+      'http://wallet.example.com',
+      'http://192.168.1.10:8787',
+      'http://127.0.0.1.evil.com',
+      'http://localhost.evil.com',
+      'http://[::1]:8787',
       'wallet',
       '',
     ]) {

@@ -4,6 +4,7 @@
  */
 import type { ParseAmount } from '../components/AmountPicker';
 import type { LanguageSetting } from './i18n';
+import { normalizeWalletUrl } from './storage';
 import type { PaymentMode } from './wallet/types';
 
 export const MIN_PRESET_CENTS = 1;
@@ -37,17 +38,10 @@ export interface ValidOptions {
   presets: number[];
 }
 
-/** The wallet URL normalized (no trailing slash), or null when it is not a plain http(s) URL. */
+/** The wallet URL normalized and its origin (for the host permission), or null (see normalizeWalletUrl). */
 export function checkWalletUrl(input: string): { url: string; origin: string } | null {
-  let url: URL;
-  try {
-    url = new URL(input.trim());
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  if (!url.hostname || url.username || url.password || url.search || url.hash) return null;
-  return { url: url.origin + url.pathname.replace(/\/+$/, ''), origin: url.origin };
+  const url = normalizeWalletUrl(input);
+  return url === null ? null : { url, origin: new URL(url).origin };
 }
 
 export function validateOptions(

@@ -70,7 +70,17 @@ export const settingsItem = storage.defineItem<Partial<Settings> | null>('local:
   fallback: null,
 });
 
-/** Normalizes a wallet URL to its origin, or null when it is not an http(s) URL without credentials. */
+/**
+ * This computer: the only hosts a wallet may be reached at over plain http (they are the manifest's own host
+ * permissions; any other wallet is https and asks for its host at run time).
+ */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost']);
+
+/**
+ * The wallet URL normalized (origin + path, no trailing slash), or null when it is not one: https, or http on
+ * this computer only (a password and bearer tokens never cross a network in clear), without credentials,
+ * query or fragment.
+ */
 export function normalizeWalletUrl(value: unknown): string | null {
   if (typeof value !== 'string' || value.length > 2048) return null;
   let url: URL;
@@ -79,8 +89,9 @@ export function normalizeWalletUrl(value: unknown): string | null {
   } catch {
     return null;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  if (url.username || url.password || url.search || url.hash) return null;
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)))
+    return null;
+  if (!url.hostname || url.username || url.password || url.search || url.hash) return null;
   const path = url.pathname.replace(/\/+$/, '');
   return url.origin + path;
 }

@@ -60,7 +60,7 @@ describe('WalletClient', () => {
   beforeEach(() => fakeBrowser.reset());
 
   it('should call the wallet URL from the settings', async () => {
-    await settingsItem.setValue({ walletUrl: 'http://wallet.test:9999' });
+    await settingsItem.setValue({ walletUrl: 'https://wallet.test:9999' });
     const seen: string[] = [];
     const c = new WalletClient({
       fetch: (async (url: string) => {
@@ -69,7 +69,7 @@ describe('WalletClient', () => {
       }) as unknown as typeof fetch,
     });
     expect(await c.config()).toMatchObject({ ok: true, value: { botHandle: 'SMoneyfr' } });
-    expect(seen).toEqual(['http://wallet.test:9999/v1/config']);
+    expect(seen).toEqual(['https://wallet.test:9999/v1/config']);
   });
 
   it('should sign in, store the tokens bound to the account, and send the access token', async () => {
