@@ -1,4 +1,5 @@
 import type { Payment, PaymentParty } from '../utils/wallet/types';
+import { tweetIntentUrl } from '../utils/x-links';
 import { useI18n } from './i18n-context';
 import { StatusBadge } from './StatusBadge';
 
@@ -19,7 +20,10 @@ export function tweetUrl(tweetId: string): string {
 
 interface Props {
   payments: Payment[];
-  /** Pending hand-typed tweets get Confirm / Cancel buttons. */
+  /**
+   * Payments waiting for the user get their actions: a hand-typed tweet Confirm / Cancel, a payment waiting for
+   * its tweet "Post the tweet" (X's composer with the exact text) / Cancel.
+   */
   pending?: boolean;
   /** Id of the payment whose action is in progress (its buttons are disabled). */
   busyId?: string | null;
@@ -64,15 +68,28 @@ export function PaymentList({ payments, pending, busyId, onConfirm, onCancel, te
               <>
                 {p.expiresAt && <p class="muted">{t('popup.expires', { time: date(p.expiresAt) })}</p>}
                 <div class="row">
-                  <button
-                    type="button"
-                    class="btn btn--primary btn--small"
-                    disabled={busyId === p.id}
-                    onClick={() => onConfirm?.(p)}
-                    aria-label={`${t('popup.confirm')} ${money(p.amountCents)} ${other}`}
-                  >
-                    {t('popup.confirm')}
-                  </button>
+                  {p.status === 'awaiting_tweet' && p.tweetText ? (
+                    <a
+                      class="btn btn--primary btn--small"
+                      href={tweetIntentUrl(p.tweetText, p.replyToTweetId)}
+                      target="_blank"
+                      rel="noopener noreferrer"
+                      data-testid="post-tweet"
+                      aria-label={`${t('popup.postTweet')} ${money(p.amountCents)} ${other}`}
+                    >
+                      {t('popup.postTweet')}
+                    </a>
+                  ) : (
+                    <button
+                      type="button"
+                      class="btn btn--primary btn--small"
+                      disabled={busyId === p.id}
+                      onClick={() => onConfirm?.(p)}
+                      aria-label={`${t('popup.confirm')} ${money(p.amountCents)} ${other}`}
+                    >
+                      {t('popup.confirm')}
+                    </button>
+                  )}
                   <button
                     type="button"
                     class="btn btn--small"

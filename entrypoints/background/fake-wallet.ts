@@ -97,7 +97,8 @@ export function createFakeWallet() {
       const q = new URL(`http://x${c.path}`).searchParams;
       const status = q.get('status');
       const limit = Number(q.get('limit') ?? 20);
-      const items = payments.filter((p) => !status || p.status === status).slice(0, limit);
+      const statuses = status ? status.split(',') : null;
+      const items = payments.filter((p) => !statuses || statuses.includes(p.status)).slice(0, limit);
       return json(200, { items, nextCursor: null });
     }),
     'GET /v1/payments/:id': authed((c) => {

@@ -167,6 +167,38 @@ describe('popup', () => {
     expect(root.querySelector('[data-testid="pending-list"]')).toBeNull();
   });
 
+  it('should offer to post the tweet a payment is waiting for (exact text, reply kept), or to cancel it', async () => {
+    const waiting = payment({
+      id: 'w1',
+      status: 'awaiting_tweet',
+      tweetId: null,
+      tweetText: '@SMoneyfr #envoyer 12,50EUR @bob merci',
+      replyToTweetId: '1790000000000000009',
+    });
+    const bg = fakeBackground(
+      signedIn({
+        getSummary: { ok: true, me, pending: [waiting], recent: [] },
+        cancelPayment: { ok: true, payment: { ...waiting, status: 'canceled' } },
+      }),
+    );
+    const { root } = await open(bg);
+    const list = byTestId(root, 'pending-list');
+    const post = byTestId(list, 'post-tweet') as HTMLAnchorElement;
+    const url = new URL(post.href);
+    expect(url.origin + url.pathname).toBe('https://x.com/intent/post');
+    expect(url.searchParams.get('text')).toBe('@SMoneyfr #envoyer 12,50EUR @bob merci');
+    expect(url.searchParams.get('in_reply_to')).toBe('1790000000000000009');
+    expect(post.rel).toContain('noopener');
+    // Nothing to confirm: the tweet itself is the confirmation.
+    expect([...list.querySelectorAll('button')].map((b) => b.textContent)).toEqual(['Cancel']);
+
+    bg.replies.getSummary = { ok: true, me, pending: [], recent: [] };
+    act(() => list.querySelector('button')!.click());
+    await flush();
+    expect(bg.calls.find((c) => c.type === 'cancelPayment')?.data).toEqual({ paymentId: 'w1' });
+    expect(root.querySelector('[data-testid="pending-list"]')).toBeNull();
+  });
+
   it('should offer "Pay @handle" for the X profile in the active tab and close once the window opened', async () => {
     const bg = fakeBackground(
       signedIn({

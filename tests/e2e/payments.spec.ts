@@ -68,6 +68,12 @@ test.describe('payments against the real wallet', () => {
     const editor = x.locator('[data-testid^="tweetTextarea_"][contenteditable="true"]').first();
     await expect(editor).toHaveText(payment!.tweetText!);
     expect(await x.evaluate(() => window.__x!.posted)).toEqual([]);
+    // Until the tweet arrives, the popup offers to post it again (X's composer with the same text) or to cancel.
+    await popup.page.reload();
+    const waiting = popup.pending().locator(`[data-payment-id="${payment!.id}"]`);
+    const post = new URL((await waiting.getByTestId('post-tweet').getAttribute('href'))!);
+    expect(post.searchParams.get('text')).toBe(payment!.tweetText);
+    await expect(waiting.getByRole('button', { name: /^Cancel/ })).toBeEnabled();
 
     // The user posts; X delivers the tweet to the wallet's webhook.
     await wallet.deliverTweet({

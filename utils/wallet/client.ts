@@ -182,9 +182,11 @@ export class WalletClient {
     return this.authed<Payment>('GET', `/v1/payments/${encodeURIComponent(id)}`);
   }
 
-  payments(query: { status?: PaymentStatus; limit?: number } = {}): Promise<ApiResult<PaymentList>> {
+  payments(
+    query: { status?: PaymentStatus | PaymentStatus[]; limit?: number } = {},
+  ): Promise<ApiResult<PaymentList>> {
     const params = new URLSearchParams();
-    if (query.status) params.set('status', query.status);
+    if (query.status) params.set('status', [query.status].flat().join(','));
     if (query.limit) params.set('limit', String(query.limit));
     const qs = params.toString();
     return this.authed<PaymentList>('GET', `/v1/payments${qs ? `?${qs}` : ''}`);

@@ -1,6 +1,7 @@
 /**
- * What the popup reads and does (extension pages only): `getSummary` (balance, payments awaiting the user's
- * confirmation, the 20 latest), `confirmPayment` and `cancelPayment` for hand-typed payment tweets.
+ * What the popup reads and does (extension pages only): `getSummary` (balance, the user's payments still waiting
+ * for them — a hand-typed tweet to confirm, a payment tweet to post —, the 20 latest), `confirmPayment` and
+ * `cancelPayment`.
  */
 import type { MessageReply, PageErrorCode } from '../../../utils/messaging';
 import type { ApiResult, WalletClient } from '../../../utils/wallet/client';
@@ -38,13 +39,17 @@ export function paymentHandlers(client: WalletClient) {
       const [me, recent, awaiting] = await Promise.all([
         client.me(),
         client.payments({ limit: RECENT_COUNT }),
-        client.payments({ status: 'awaiting_confirmation', limit: 100 }),
+        client.payments({ status: ['awaiting_confirmation', 'awaiting_tweet'], limit: 100 }),
       ]);
       if (!me.ok) return failure(me);
       if (!recent.ok) return failure(recent);
       if (!awaiting.ok) return failure(awaiting);
       const pending = awaiting.value.items.filter((p) => p.direction === 'sent');
-      await observePayments(client, [...recent.value.items, ...awaiting.value.items], awaiting.value.items);
+      await observePayments(
+        client,
+        [...recent.value.items, ...awaiting.value.items],
+        awaiting.value.items.filter((p) => p.status === 'awaiting_confirmation'),
+      );
       return { ok: true, me: me.value, pending, recent: recent.value.items };
     },
 
