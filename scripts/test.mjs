@@ -4,8 +4,11 @@
  * end-to-end tests in Chromium (Playwright), the Firefox test, `web-ext lint`, and the store zips
  * (rebuilt from the sources zip to check they reproduce).
  * Stops at the first failing step; ends with one line "N passed, N failed" summing every runner.
+ * Steps in a `together` group are independent and run at the same time (the machine has 2 cores and most of
+ * these wait on processes); their output is printed whole, one after the other, as each finishes.
+ * `node scripts/test.mjs <name>…` runs only the named steps (a group's name runs all of it).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -33,9 +36,14 @@ function tapCount(file) {
 const steps = [
   { name: 'build', cmd: 'npx', args: ['wxt', 'build'] },
   { name: 'build:firefox', cmd: 'npx', args: ['wxt', 'build', '-b', 'firefox'] },
-  { name: 'typecheck', cmd: 'npx', args: ['tsc', '--noEmit'] },
-  { name: 'lint', cmd: 'npx', args: ['eslint', '.', '--max-warnings=0'] },
-  { name: 'format', cmd: 'npx', args: ['prettier', '--check', '.', '--log-level=warn'] },
+  {
+    name: 'static',
+    together: [
+      { name: 'typecheck', cmd: 'npx', args: ['tsc', '--noEmit'] },
+      { name: 'lint', cmd: 'npx', args: ['eslint', '.', '--max-warnings=0'] },
+      { name: 'format', cmd: 'npx', args: ['prettier', '--check', '.', '--log-level=warn'] },
+    ],
+  },
   {
     name: 'unit',
     cmd: 'npx',
@@ -55,23 +63,27 @@ const steps = [
       };
     },
   },
-  // The wallet server as a real process: kill -9 under load (durability), then faults under load (stress).
-  ...['durability', 'stress'].map((name) => ({
-    name,
-    cmd: 'node',
-    args: [
-      '--import',
-      'tsx',
-      '--test',
-      '--test-reporter=spec',
-      '--test-reporter=tap',
-      `--test-reporter-destination=stdout`,
-      `--test-reporter-destination=${RESULTS}/server-${name}.tap`,
-      `tests/server/${name}.test.ts`,
-    ],
-    optional: () => fs.existsSync('server/main.ts'),
-    count: () => tapCount(`${RESULTS}/server-${name}.tap`),
-  })),
+  // The wallet server as a real process: kill -9 under load (durability), and faults under load (stress); each
+  // on its own databases.
+  {
+    name: 'server',
+    together: ['durability', 'stress'].map((name) => ({
+      name,
+      cmd: 'node',
+      args: [
+        '--import',
+        'tsx',
+        '--test',
+        '--test-reporter=spec',
+        '--test-reporter=tap',
+        `--test-reporter-destination=stdout`,
+        `--test-reporter-destination=${RESULTS}/server-${name}.tap`,
+        `tests/server/${name}.test.ts`,
+      ],
+      optional: () => fs.existsSync('server/main.ts'),
+      count: () => tapCount(`${RESULTS}/server-${name}.tap`),
+    })),
+  },
   {
     name: 'e2e',
     cmd: 'npx',
@@ -88,29 +100,30 @@ const steps = [
   },
   {
     name: 'firefox',
-    cmd: 'node',
-    args: [
-      '--import',
-      'tsx',
-      '--test',
-      '--test-reporter=spec',
-      '--test-reporter=tap',
-      `--test-reporter-destination=stdout`,
-      `--test-reporter-destination=${RESULTS}/firefox.tap`,
-      ...firefoxTests,
+    together: [
+      {
+        name: 'firefox-test',
+        cmd: 'node',
+        args: [
+          '--import',
+          'tsx',
+          '--test',
+          '--test-reporter=spec',
+          '--test-reporter=tap',
+          `--test-reporter-destination=stdout`,
+          `--test-reporter-destination=${RESULTS}/firefox.tap`,
+          ...firefoxTests,
+        ],
+        optional: () => firefoxTests.length > 0,
+        count: () => tapCount(`${RESULTS}/firefox.tap`),
+      },
+      {
+        name: 'web-ext-lint',
+        cmd: 'node',
+        args: ['scripts/web-ext-lint.mjs'],
+        optional: () => fs.existsSync('scripts/web-ext-lint.mjs'),
+      },
     ],
-    optional: () => firefoxTests.length > 0,
-    count: () => {
-      const tap = fs.readFileSync(path.join(RESULTS, 'firefox.tap'), 'utf8');
-      const n = (k) => Number(tap.match(new RegExp(`^# ${k} (\\d+)`, 'm'))?.[1] ?? 0);
-      return { passed: n('pass'), failed: n('fail'), skipped: n('skipped') + n('todo') };
-    },
-  },
-  {
-    name: 'web-ext-lint',
-    cmd: 'node',
-    args: ['scripts/web-ext-lint.mjs'],
-    optional: () => fs.existsSync('scripts/web-ext-lint.mjs'),
   },
   // The store zips, then an addons.mozilla.org-style rebuild from the sources zip, with this project's
   // node_modules once the lockfile is checked identical (`npm run zip:verify` runs the full `npm ci`).
@@ -118,28 +131,66 @@ const steps = [
 ];
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
+
+/** Runs one step; resolves with its exit status. `buffer`: keep its output and print it whole at the end. */
+function run(step, buffer) {
+  return new Promise((resolve) => {
+    const t0 = Date.now();
+    const head = `\n▶ ${step.name}: ${step.cmd} ${step.args.join(' ')}`;
+    if (!buffer) console.log(head);
+    const child = spawn(step.cmd, step.args, {
+      stdio: buffer ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+      env: { ...process.env, ...step.env },
+    });
+    const out = [];
+    child.stdout?.on('data', (d) => out.push(d));
+    child.stderr?.on('data', (d) => out.push(d));
+    child.on('close', (code, signal) => {
+      if (step.count) {
+        try {
+          const c = step.count();
+          totals.passed += c.passed;
+          totals.failed += c.failed;
+          totals.skipped += c.skipped;
+        } catch {
+          // no result file: the runner failed before it ran anything; the exit code says so
+        }
+      }
+      const status = code ?? signal;
+      const tail = `◀ ${step.name}: ${status === 0 ? 'ok' : `FAILED (exit ${status})`} in ${((Date.now() - t0) / 1000).toFixed(1)} s`;
+      if (buffer) process.stdout.write(`${head}\n${Buffer.concat(out).toString()}${tail}\n`);
+      else console.log(tail);
+      resolve(status);
+    });
+  });
+}
+
+const wanted = (step) => (!only.length || only.includes(step.name)) && (!step.optional || step.optional());
+
 const started = Date.now();
 let failedStep;
 for (const step of steps) {
-  if (only.length && !only.includes(step.name)) continue;
-  if (step.optional && !step.optional()) continue;
-  const t0 = Date.now();
-  console.log(`\n▶ ${step.name}: ${step.cmd} ${step.args.join(' ')}`);
-  const res = spawnSync(step.cmd, step.args, { stdio: 'inherit', env: { ...process.env, ...step.env } });
-  if (step.count) {
-    try {
-      const c = step.count();
-      totals.passed += c.passed;
-      totals.failed += c.failed;
-      totals.skipped += c.skipped;
-    } catch {
-      // no result file: the runner failed before it ran anything; the exit code says so
+  if (step.together) {
+    const named = !only.length || only.includes(step.name);
+    const parts = step.together.filter(
+      (s) => (named || only.includes(s.name)) && (!s.optional || s.optional()),
+    );
+    if (!parts.length) continue;
+    const t0 = Date.now();
+    const statuses = await Promise.all(parts.map((s) => run(s, parts.length > 1)));
+    if (parts.length > 1)
+      console.log(
+        `◀ ${step.name} (${parts.map((s) => s.name).join(' + ')}): ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      );
+    const bad = parts.find((_, i) => statuses[i] !== 0);
+    if (bad) {
+      failedStep = bad.name;
+      break;
     }
+    continue;
   }
-  console.log(
-    `◀ ${step.name}: ${res.status === 0 ? 'ok' : `FAILED (exit ${res.status ?? res.signal})`} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
-  );
-  if (res.status !== 0) {
+  if (!wanted(step)) continue;
+  if ((await run(step, false)) !== 0) {
     failedStep = step.name;
     break;
   }
