@@ -3,7 +3,9 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: 'tests/e2e',
   testMatch: '**/*.spec.ts',
-  workers: 1,
+  // Two workers (one wallet server and one Chromium each): the test files split across both cores. Tests in a
+  // file run in order. E2E_WORKERS=1 for a calmer run on a busy machine.
+  workers: Number(process.env.E2E_WORKERS ?? 2),
   fullyParallel: false,
   timeout: 45_000,
   expect: { timeout: 7_000 },
