@@ -32,6 +32,25 @@ function tapCount(file) {
   return { passed: n('pass'), failed: n('fail'), skipped: n('skipped') + n('todo') };
 }
 
+/** A node:test run of `files` (TypeScript through tsx): spec output, and a TAP file the counts are read from. */
+function nodeTest(name, files) {
+  const tap = `${RESULTS}/${name}.tap`;
+  return {
+    cmd: 'node',
+    args: [
+      '--import',
+      'tsx',
+      '--test',
+      '--test-reporter=spec',
+      '--test-reporter=tap',
+      `--test-reporter-destination=stdout`,
+      `--test-reporter-destination=${tap}`,
+      ...files,
+    ],
+    count: () => tapCount(tap),
+  };
+}
+
 /** @type {{ name: string, cmd: string, args: string[], count?: () => { passed: number, failed: number, skipped: number } }[]} */
 const steps = [
   { name: 'build', cmd: 'npx', args: ['wxt', 'build'] },
@@ -69,19 +88,8 @@ const steps = [
     name: 'server',
     together: ['durability', 'stress'].map((name) => ({
       name,
-      cmd: 'node',
-      args: [
-        '--import',
-        'tsx',
-        '--test',
-        '--test-reporter=spec',
-        '--test-reporter=tap',
-        `--test-reporter-destination=stdout`,
-        `--test-reporter-destination=${RESULTS}/server-${name}.tap`,
-        `tests/server/${name}.test.ts`,
-      ],
+      ...nodeTest(`server-${name}`, [`tests/server/${name}.test.ts`]),
       optional: () => fs.existsSync('server/main.ts'),
-      count: () => tapCount(`${RESULTS}/server-${name}.tap`),
     })),
   },
   {
@@ -103,19 +111,8 @@ const steps = [
     together: [
       {
         name: 'firefox-test',
-        cmd: 'node',
-        args: [
-          '--import',
-          'tsx',
-          '--test',
-          '--test-reporter=spec',
-          '--test-reporter=tap',
-          `--test-reporter-destination=stdout`,
-          `--test-reporter-destination=${RESULTS}/firefox.tap`,
-          ...firefoxTests,
-        ],
+        ...nodeTest('firefox', firefoxTests),
         optional: () => firefoxTests.length > 0,
-        count: () => tapCount(`${RESULTS}/firefox.tap`),
       },
       {
         name: 'web-ext-lint',
