@@ -106,21 +106,13 @@ const steps = [
       };
     },
   },
+  { name: 'firefox', ...nodeTest('firefox', firefoxTests), optional: () => firefoxTests.length > 0 },
+  // Not together with the Firefox test: it rebuilds the Firefox build that test has installed.
   {
-    name: 'firefox',
-    together: [
-      {
-        name: 'firefox-test',
-        ...nodeTest('firefox', firefoxTests),
-        optional: () => firefoxTests.length > 0,
-      },
-      {
-        name: 'web-ext-lint',
-        cmd: 'node',
-        args: ['scripts/web-ext-lint.mjs'],
-        optional: () => fs.existsSync('scripts/web-ext-lint.mjs'),
-      },
-    ],
+    name: 'web-ext-lint',
+    cmd: 'node',
+    args: ['scripts/web-ext-lint.mjs'],
+    optional: () => fs.existsSync('scripts/web-ext-lint.mjs'),
   },
   // The store zips, then an addons.mozilla.org-style rebuild from the sources zip, with this project's
   // node_modules once the lockfile is checked identical (`npm run zip:verify` runs the full `npm ci`).

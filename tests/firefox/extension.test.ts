@@ -49,36 +49,29 @@ async function walletGet<T>(wallet: WalletServer, path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** The WebExtension API of an extension page, as seen from `page.evaluate`. */
-interface ExtensionGlobals {
-  browser: { storage: { local: { set(items: Record<string, unknown>): Promise<void> } } };
-}
-
-declare global {
-  interface Window {
-    __x?: XHooks;
-  }
-}
-
 let ff: FirefoxWithExtension;
 let wallet: WalletServer;
 
-before(async () => {
-  // Started together; each is assigned as soon as it is up, so `after` closes whatever did start.
-  await Promise.all([
-    startWalletServer({
-      port: 0,
-      dataDir: 'memory://',
-      seed: DEMO_SEED,
-      sandbox: true,
-      xConsumerSecret: TEST_X_CONSUMER_SECRET,
-      sweepIntervalMs: 0,
-      log: false,
-      scryptN: 1024,
-    }).then((w) => (wallet = w)),
-    launchFirefox('.output/firefox-mv2').then((f) => (ff = f)),
-  ]);
-});
+// With a time limit: a Firefox that never comes up fails the run instead of hanging it.
+before(
+  async () => {
+    // Started together; each is assigned as soon as it is up, so `after` closes whatever did start.
+    await Promise.all([
+      startWalletServer({
+        port: 0,
+        dataDir: 'memory://',
+        seed: DEMO_SEED,
+        sandbox: true,
+        xConsumerSecret: TEST_X_CONSUMER_SECRET,
+        sweepIntervalMs: 0,
+        log: false,
+        scryptN: 1024,
+      }).then((w) => (wallet = w)),
+      launchFirefox('.output/firefox-mv2').then((f) => (ff = f)),
+    ]);
+  },
+  { timeout: 120_000 },
+);
 after(async () => {
   await ff?.close();
   await wallet?.close();
