@@ -239,7 +239,7 @@ const fr: Messages = {
   'popup.available': 'Disponible',
   'popup.held': 'Réservé',
   'popup.heldAmount': 'Réservé : {amount}',
-  'popup.pending': 'En attente de vous',
+  'popup.pending': 'En attente de votre action',
   'popup.pendingHint':
     'Confirmez un tweet de paiement tapé à la main, ou publiez le tweet qu’un paiement attend. Ou annulez.',
   'popup.postTweet': 'Publier le tweet',
