@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { formatPaymentTweet } from '../utils/payment-tweet';
 import { checkPayment, feeBpsFor, feeCents } from '../utils/rules';
 import type { CreatePaymentBody, Payment, PaymentStatus, WalletConfig } from '../utils/wallet/types';
-import { findByXUserId, getAccount, type AccountRow } from './accounts';
+import { findByXUserId, getAccount, type AccountRow, type Party } from './accounts';
 import type { Queryable } from './db';
 import { ApiError } from './errors';
 import { post, SYSTEM, type Leg } from './ledger';
@@ -135,7 +135,7 @@ function ruleError(reason: 'invalid_request' | 'limit_exceeded' | 'self_payment'
 }
 
 /** Legs paying `amount` from `from` to a registered recipient (minus its business fee). */
-function payLegs(from: string, recipient: AccountRow, amount: number, kind: 'payment' | 'claim') {
+function payLegs(from: string, recipient: Party, amount: number, kind: 'payment' | 'claim') {
   // Limits were checked when the payment was made; here only the recipient's commission matters.
   const fee = feeCents(
     amount,
@@ -208,8 +208,8 @@ export interface PlannedPayment {
  */
 export function planPayment(
   config: WalletConfig,
-  payer: AccountRow,
-  recipient: AccountRow | undefined,
+  payer: Party,
+  recipient: Party | undefined,
   body: CreatePaymentBody,
   now: Date,
 ): PlannedPayment {
