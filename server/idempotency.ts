@@ -5,6 +5,7 @@
  * one transaction, so a crash never leaves a done operation without its response. A claim whose request
  * died (process killed) is taken over after IN_FLIGHT_STALE_MS. Expected errors (4xx) are stored and
  * replayed like successes; an unexpected error frees the key so the client can retry.
+ * A new payment (`createPaymentOnce`) needs no claim: its key, the payment and the answer are one statement.
  */
 import { createHash } from 'node:crypto';
 import type { Db, Queryable } from './db';

@@ -23,9 +23,21 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
   let closed = false;
   return {
     kind: 'postgres',
+    // A single statement outside a transaction is its own transaction: rolled back whole on a serialization
+    // failure or a deadlock, so it is retried like `transaction` (e.g. create_payment_once()).
     async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []) {
-      const res = await pool.query(sql, params as unknown[]);
-      return res.rows as T[];
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const res = await pool.query(sql, params as unknown[]);
+          return res.rows as T[];
+        } catch (err) {
+          if (attempt < 8 && RETRYABLE.has(pgCode(err) ?? '')) {
+            await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+            continue;
+          }
+          throw err;
+        }
+      }
     },
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt++) {
