@@ -3,6 +3,21 @@ import { pgCode, type Db, type Queryable, type Row } from './types';
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
 
+/**
+ * Runs `attempt` (a whole transaction, rolled back when it failed) again after a serialization failure or a
+ * deadlock, up to 8 times with a short random pause.
+ */
+async function retrying<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (n >= 8 || !RETRYABLE.has(pgCode(err) ?? '')) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * n));
+    }
+  }
+}
+
 /** PostgreSQL through a `pg` pool; BIGINT columns come back as numbers (cents stay far below 2^53). */
 export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<Db> {
   const pool = new pg.Pool({
@@ -23,24 +38,11 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
   let closed = false;
   return {
     kind: 'postgres',
-    // A single statement outside a transaction is its own transaction: rolled back whole on a serialization
-    // failure or a deadlock, so it is retried like `transaction` (e.g. create_payment_once()).
-    async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []) {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const res = await pool.query(sql, params as unknown[]);
-          return res.rows as T[];
-        } catch (err) {
-          if (attempt < 8 && RETRYABLE.has(pgCode(err) ?? '')) {
-            await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
-            continue;
-          }
-          throw err;
-        }
-      }
-    },
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      for (let attempt = 1; ; attempt++) {
+    // A single statement outside a transaction is its own transaction (e.g. create_payment_once()).
+    query: <T extends Row = Row>(sql: string, params: readonly unknown[] = []) =>
+      retrying(async () => (await pool.query(sql, params as unknown[])).rows as T[]),
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> =>
+      retrying(async () => {
         const client = await pool.connect();
         const tx: Queryable = {
           async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []) {
@@ -52,19 +54,14 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
           await client.query('BEGIN');
           const out = await fn(tx);
           await client.query('COMMIT');
-          client.release();
           return out;
         } catch (err) {
           await client.query('ROLLBACK').catch(() => undefined);
-          client.release();
-          if (attempt < 8 && RETRYABLE.has(pgCode(err) ?? '')) {
-            await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
-            continue;
-          }
           throw err;
+        } finally {
+          client.release();
         }
-      }
-    },
+      }),
     async close() {
       if (closed) return;
       closed = true;
