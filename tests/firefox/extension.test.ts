@@ -297,4 +297,49 @@ describe('Firefox: paying on X with the real wallet server', () => {
     assert.ok(composer);
     assert.deepEqual(await x.evaluate(() => window.__x?.posted ?? null), []);
   });
+
+  it("should keep a Pay button's events from the page, and pay nothing for the page's own clicks", async () => {
+    await x.goto('https://x.com/home');
+    const selector = 'article [data-tweetez-payez="tweet"]';
+    await x.waitForSelector(selector, TIMEOUT);
+    const confirmWindows = async () =>
+      (await ff.browser.pages()).filter((p) => p.url().startsWith(ff.extensionUrl('confirm.html'))).length;
+    const before = await confirmWindows();
+    // The page listens below the document (its article) and at the document in the bubble phase, like X's
+    // own handlers, then clicks and presses Enter on the button itself (untrusted events).
+    await x.evaluate((sel: string) => {
+      const host = document.querySelector(sel) as HTMLElement;
+      const article = host.closest('article') as HTMLElement;
+      const seen: string[] = [];
+      (window as unknown as { __seen: string[] }).__seen = seen;
+      for (const type of ['click', 'mousedown', 'mouseup', 'pointerdown', 'pointerup', 'keydown']) {
+        // Listeners passed inline: tsx would wrap a named function in a `__name` helper the page lacks.
+        const targets: [EventTarget, string, boolean][] = [
+          [article, 'article-capture', true],
+          [article, 'article', false],
+          [document, 'document', false],
+        ];
+        for (const [target, where, capture] of targets) {
+          target.addEventListener(
+            type,
+            (e) => {
+              if (e.target === host) seen.push(`${where}:${type}:${e.isTrusted ? 'trusted' : 'page'}`);
+            },
+            capture,
+          );
+        }
+      }
+      const button = host.shadowRoot?.querySelector('button') as HTMLButtonElement;
+      button.click();
+      host.click();
+      button.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
+    }, selector);
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.equal(await confirmWindows(), before, "no confirm window for the page's own clicks");
+    // A real click: the page's listeners see none of its events (stopped at the document, capture phase).
+    const button = await x.waitForSelector(`${selector} >>> button`, TIMEOUT);
+    await button?.click();
+    await ff.waitForExtensionPage('confirm.html');
+    assert.deepEqual(await x.evaluate(() => (window as unknown as { __seen: string[] }).__seen), []);
+  });
 });
