@@ -16,11 +16,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type BrowserContext } from '@playwright/test';
-import { findChromium } from '../tests/e2e/browser-path';
+import { EXTENSION_DIR, launchChromium } from '../tests/e2e/browser-path';
 import { routeX, X } from '../tests/e2e/x-pages';
 
 const args = process.argv.slice(2);
@@ -29,7 +27,6 @@ const flag = (name: string, fallback: number) =>
 const asJson = args.includes('--json');
 const POSTS = flag('posts', 1000);
 const ROUNDS = flag('rounds', 2);
-const OUT = path.resolve('.output/chrome-mv3');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 interface Run {
@@ -83,32 +80,8 @@ function contentScriptMs(profile: Profile): number {
   return us / 1000;
 }
 
-async function launch(
-  withExtension: boolean,
-): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-bench-'));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: findChromium(),
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      ...(withExtension ? [`--disable-extensions-except=${OUT}`, `--load-extension=${OUT}`] : []),
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  return {
-    context,
-    close: async () => {
-      await context.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+const launch = (withExtension: boolean) =>
+  launchChromium({ withExtension, options: { viewport: { width: 1280, height: 900 } } });
 
 /** Page-world probe, installed before any page script: attach time of each post, and when its Pay host came. */
 function probe(): void {
@@ -204,12 +177,12 @@ async function main(): Promise<void> {
     const res = spawnSync('npx', ['wxt', 'build'], { encoding: 'utf8' });
     if (res.status !== 0) throw new Error(`wxt build failed:\n${res.stdout}${res.stderr}`);
   }
-  const manifest = JSON.parse(fs.readFileSync(path.join(OUT, 'manifest.json'), 'utf8')) as {
+  const manifest = JSON.parse(fs.readFileSync(path.join(EXTENSION_DIR, 'manifest.json'), 'utf8')) as {
     content_scripts?: { js?: string[]; css?: string[] }[];
   };
   const files = (manifest.content_scripts ?? []).flatMap((c) => [...(c.js ?? []), ...(c.css ?? [])]);
   const gzipBytes = files.reduce(
-    (sum, f) => sum + gzipSync(fs.readFileSync(path.join(OUT, f)), { level: 9 }).length,
+    (sum, f) => sum + gzipSync(fs.readFileSync(path.join(EXTENSION_DIR, f)), { level: 9 }).length,
     0,
   );
 

@@ -90,71 +90,54 @@ function paymentSender(port: number, tokens: string[], handles: string[], tag: s
   };
 }
 
-/** Closed loop: `concurrency` clients, each sending its next payment when the last one answered. */
-async function closedLoop(send: () => Promise<{ ok: boolean; detail?: string }>, ms: number): Promise<Run> {
-  const latencies: number[] = [];
-  let errors = 0;
-  let errorSample: string | undefined;
+type Send = () => Promise<{ ok: boolean; detail?: string }>;
+
+/** Times payments sent from `t0`: each answer counted as a latency (ok) or an error; `done()` is the Run. */
+function runRecorder() {
   const t0 = performance.now();
-  const end = t0 + ms;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end) {
-        const s = performance.now();
-        const r = await send().catch((e: Error) => ({ ok: false, detail: e.message }));
-        if (r.ok) latencies.push(performance.now() - s);
-        else {
-          errors++;
-          errorSample ??= r.detail;
-        }
-      }
-    }),
-  );
+  const run: Run = { count: 0, errors: 0, seconds: 0, latencies: [] };
   return {
-    count: latencies.length,
-    errors,
-    errorSample,
-    seconds: (performance.now() - t0) / 1000,
-    latencies,
+    t0,
+    /** Sends one payment; its latency counts from `since` (when it was sent, or scheduled). */
+    async send(send: Send, since: number): Promise<void> {
+      const r = await send().catch((e: Error) => ({ ok: false, detail: e.message }));
+      if (r.ok) run.latencies.push(performance.now() - since);
+      else {
+        run.errors++;
+        run.errorSample ??= r.detail;
+      }
+    },
+    done(): Run {
+      return { ...run, count: run.latencies.length, seconds: (performance.now() - t0) / 1000 };
+    },
   };
 }
 
+/** Closed loop: `concurrency` clients, each sending its next payment when the last one answered. */
+async function closedLoop(send: Send, ms: number): Promise<Run> {
+  const rec = runRecorder();
+  const end = rec.t0 + ms;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) await rec.send(send, performance.now());
+    }),
+  );
+  return rec.done();
+}
+
 /** Open loop: one payment every 1000/rate ms whatever the answers; latency from the scheduled start. */
-async function openLoop(
-  send: () => Promise<{ ok: boolean; detail?: string }>,
-  rate: number,
-  ms: number,
-): Promise<Run> {
-  const latencies: number[] = [];
-  let errors = 0;
-  let errorSample: string | undefined;
-  const t0 = performance.now();
+async function openLoop(send: Send, rate: number, ms: number): Promise<Run> {
+  const rec = runRecorder();
   const total = Math.round((rate * ms) / 1000);
   const pending: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
-    const at = t0 + (i * 1000) / rate;
+    const at = rec.t0 + (i * 1000) / rate;
     const wait = at - performance.now();
     if (wait > 1) await sleep(wait);
-    pending.push(
-      send()
-        .catch((e: Error) => ({ ok: false, detail: e.message }))
-        .then((r) => {
-          if (r.ok) latencies.push(performance.now() - at);
-          else {
-            errors++;
-            errorSample ??= r.detail;
-          }
-        }),
-    );
+    pending.push(rec.send(send, at));
   }
   await Promise.all(pending);
-  return {
-    count: latencies.length,
-    errors,
-    errorSample,
-    seconds: (performance.now() - t0) / 1000,
-    latencies,
-  };
+  return rec.done();
 }
 
 /** `BEGIN; INSERT one row; COMMIT`, as fast as the driver allows, for `ms`. */

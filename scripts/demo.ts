@@ -13,11 +13,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type BrowserContext, type Page } from '@playwright/test';
-import { findChromium } from '../tests/e2e/browser-path';
+import type { BrowserContext, Page } from '@playwright/test';
+import { launchChromium } from '../tests/e2e/browser-path';
 import { DEMO_PASSWORD, startTestWallet, type TestWallet } from '../tests/e2e/wallet-server';
 import { routeX, X } from '../tests/e2e/x-pages';
 import { ME, postId, USERS } from '../tests/fixtures/x/data';
@@ -37,7 +36,6 @@ const { values } = parseArgs({
   },
 });
 
-const EXTENSION_DIR = path.resolve('.output/chrome-mv3');
 const OUT = path.resolve(values.out);
 const X_VIEWPORT = { width: 1200, height: 760 };
 const POPUP_VIEWPORT = { width: 380, height: 360 };
@@ -68,35 +66,16 @@ function build(): void {
   if (res.status !== 0) throw new Error('`npx wxt build` failed');
 }
 
-async function launch(look: Look): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-demo-'));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: findChromium(),
-    headless: true,
-    colorScheme: look.theme,
-    locale: look.lang === 'fr' ? 'fr-FR' : 'en-US',
-    viewport: X_VIEWPORT,
-    deviceScaleFactor: 1,
-    args: [
-      `--disable-extensions-except=${EXTENSION_DIR}`,
-      `--load-extension=${EXTENSION_DIR}`,
-      `--lang=${look.lang === 'fr' ? 'fr' : 'en-US'}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--hide-scrollbars',
-    ],
-  });
-  return {
-    context,
-    close: async () => {
-      await context.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+function launch(look: Look): ReturnType<typeof launchChromium> {
+  return launchChromium({
+    options: {
+      colorScheme: look.theme,
+      locale: look.lang === 'fr' ? 'fr-FR' : 'en-US',
+      viewport: X_VIEWPORT,
+      deviceScaleFactor: 1,
     },
-  };
+    args: [`--lang=${look.lang === 'fr' ? 'fr' : 'en-US'}`, '--hide-scrollbars'],
+  });
 }
 
 /**
@@ -246,9 +225,6 @@ async function story(look: Look, wallet: TestWallet): Promise<void> {
 }
 
 build();
-if (!fs.existsSync(path.join(EXTENSION_DIR, 'manifest.json'))) {
-  throw new Error(`No build in ${EXTENSION_DIR}: run \`npx wxt build\` first.`);
-}
 for (const look of looks()) {
   console.log(`${look.lang}, ${look.theme}:`);
   const wallet = await startTestWallet();

@@ -51,7 +51,11 @@ function nodeTest(name, files) {
   };
 }
 
-/** @type {{ name: string, cmd: string, args: string[], count?: () => { passed: number, failed: number, skipped: number } }[]} */
+/**
+ * @typedef {{ name: string, cmd: string, args: string[], env?: Record<string, string>, optional?: () => boolean,
+ *   count?: () => { passed: number, failed: number, skipped: number } }} Step
+ * @type {(Step | { name: string, together: Step[] })[]}
+ */
 const steps = [
   { name: 'build', cmd: 'npx', args: ['wxt', 'build'] },
   { name: 'build:firefox', cmd: 'npx', args: ['wxt', 'build', '-b', 'firefox'] },

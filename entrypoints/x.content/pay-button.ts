@@ -62,8 +62,9 @@ const STOPPED = [
  */
 function onHostEvent(event: Event): void {
   const host = event.target;
-  const state = host instanceof HTMLElement ? mounted.get(host) : undefined;
-  if (!state || !(host instanceof HTMLElement)) return;
+  if (!(host instanceof HTMLElement)) return;
+  const state = mounted.get(host);
+  if (!state) return;
   event.stopPropagation();
   if (event.type !== 'click') return;
   event.preventDefault();
