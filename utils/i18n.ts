@@ -182,6 +182,14 @@ const en = {
   'options.save': 'Save',
   'options.saved': 'Settings saved.',
   'options.fixErrors': 'Fix the fields marked in red.',
+  // off switch of the Pay buttons
+  'options.payButtons': 'Pay buttons on X',
+  'options.showPayPosts': 'Show Pay buttons on posts',
+  'options.showPayProfiles': 'Show Pay buttons on profiles',
+  'options.payButtonsHint': 'Applies at once to the X tabs already open.',
+  'popup.payButtons': 'Pay buttons on X',
+  'popup.on': 'On',
+  'popup.off': 'Off',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -348,6 +356,13 @@ const fr: Messages = {
   'options.save': 'Enregistrer',
   'options.saved': 'Réglages enregistrés.',
   'options.fixErrors': 'Corrigez les champs signalés en rouge.',
+  'options.payButtons': 'Boutons Payer sur X',
+  'options.showPayPosts': 'Afficher les boutons Payer sur les posts',
+  'options.showPayProfiles': 'Afficher les boutons Payer sur les profils',
+  'options.payButtonsHint': 'S’applique aussitôt aux onglets X déjà ouverts.',
+  'popup.payButtons': 'Boutons Payer sur X',
+  'popup.on': 'Activés',
+  'popup.off': 'Désactivés',
 };
 
 export const MESSAGES: Record<Lang, Messages> = { en, fr };

@@ -13,6 +13,7 @@ import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import type { CreatePaymentBody, PaymentStatus } from './wallet/types';
 import type { PaySource } from './messaging';
+import { PAY_BUTTONS_KEY, sanitizePayButtons, type PayButtonsSetting } from './pay-buttons';
 
 /** Access + refresh tokens of the signed-in wallet session. SECRET: never sent to tabs, never logged. */
 export interface StoredTokens {
@@ -155,6 +156,26 @@ export async function saveSettings(
   const settings = { ...(await getSettings()), ...checked.value };
   await settingsItem.setValue(settings);
   return { ok: true, settings };
+}
+
+/**
+ * Show Pay buttons on posts / on profiles (utils/pay-buttons.ts). Its own key: the content script watches it.
+ */
+export const payButtonsItem = storage.defineItem<unknown>(`local:${PAY_BUTTONS_KEY}`, { fallback: null });
+
+export async function getPayButtons(): Promise<PayButtonsSetting> {
+  return sanitizePayButtons(await payButtonsItem.getValue());
+}
+
+export async function savePayButtons(value: PayButtonsSetting): Promise<PayButtonsSetting> {
+  const clean = sanitizePayButtons(value);
+  await payButtonsItem.setValue(clean);
+  return clean;
+}
+
+/** Calls `cb` with every change of the Pay buttons setting (another page, the popup); returns the unwatch. */
+export function watchPayButtons(cb: (value: PayButtonsSetting) => void): () => void {
+  return payButtonsItem.watch((v) => cb(sanitizePayButtons(v)));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { byTestId, mount } from '@/components/test-utils';
 import { parseAmount } from '@/utils/money';
 import type { ValidOptions } from '@/utils/options-form';
+import type { PayButtonsSetting } from '@/utils/pay-buttons';
 import { App, centsText } from './App';
 
 async function flush() {
@@ -15,6 +16,7 @@ async function flush() {
 
 function open(requestOrigin: (origin: string) => Promise<boolean>) {
   const save = vi.fn(async (_: ValidOptions) => {});
+  const savePayButtons = vi.fn((_: PayButtonsSetting) => undefined);
   const root = mount(
     <App
       initial={{
@@ -26,9 +28,11 @@ function open(requestOrigin: (origin: string) => Promise<boolean>) {
       parseAmount={(text) => parseAmount(text, 'en')}
       requestOrigin={requestOrigin}
       save={save}
+      payButtons={{ posts: true, profiles: true }}
+      savePayButtons={savePayButtons}
     />,
   );
-  return { root, save };
+  return { root, save, savePayButtons };
 }
 
 function type(input: HTMLElement, value: string) {
@@ -76,6 +80,24 @@ describe('options page', () => {
     for (let i = 0; i < 4; i++) act(() => byTestId(root, 'add-preset').click());
     expect(root.querySelectorAll('[data-testid^="preset-field-"]')).toHaveLength(6);
     expect(root.querySelector('[data-testid="add-preset"]')).toBeNull();
+  });
+});
+
+describe('options page: Pay buttons on X', () => {
+  afterEach(() => {
+    render(null, document.body);
+    document.body.innerHTML = '';
+  });
+
+  it('should show both places on and save a change at once, without the Save button', () => {
+    const { root, save, savePayButtons } = open(async () => true);
+    const posts = byTestId(root, 'show-pay-posts') as HTMLInputElement;
+    const profiles = byTestId(root, 'show-pay-profiles') as HTMLInputElement;
+    expect(posts.type).toBe('checkbox');
+    expect([posts.checked, profiles.checked]).toEqual([true, true]);
+    act(() => posts.click());
+    expect(savePayButtons).toHaveBeenCalledWith({ posts: false, profiles: true });
+    expect(save).not.toHaveBeenCalled();
   });
 });
 

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { ParseAmount } from '@/components/AmountPicker';
 import { Brand } from '@/components/Brand';
 import { useI18n } from '@/components/i18n-context';
+import { PayButtonsFieldset } from '@/components/PayButtonsSettings';
 import { amountErrorText, errorText, type LanguageSetting } from '@/utils/i18n';
 import {
   MAX_PRESET_CENTS,
@@ -13,6 +14,7 @@ import {
   type PresetError,
   type ValidOptions,
 } from '@/utils/options-form';
+import type { PayButtonsSetting } from '@/utils/pay-buttons';
 import type { PaymentMode } from '@/utils/wallet/types';
 
 interface Props {
@@ -26,6 +28,9 @@ interface Props {
   save: (value: ValidOptions) => Promise<void>;
   /** Show the saved confirmation at once (the page reloaded after a language change). */
   justSaved?: boolean;
+  /** Show Pay buttons on posts / profiles: applied and saved at each change, apart from the form. */
+  payButtons: PayButtonsSetting;
+  savePayButtons: (value: PayButtonsSetting) => void;
 }
 
 type Status =
@@ -35,7 +40,15 @@ type Status =
   | { kind: 'failed' }
   | { kind: 'denied'; origin: string };
 
-export function App({ initial, parseAmount, requestOrigin, save, justSaved }: Props) {
+export function App({
+  initial,
+  parseAmount,
+  requestOrigin,
+  save,
+  justSaved,
+  payButtons,
+  savePayButtons,
+}: Props) {
   const { t, money, lang } = useI18n();
   const [form, setForm] = useState<OptionsForm>(initial);
   const [errors, setErrors] = useState<OptionsErrors>({});
@@ -232,6 +245,9 @@ export function App({ initial, parseAmount, requestOrigin, save, justSaved }: Pr
           </p>
         </div>
       </form>
+      <section class="card" data-testid="pay-buttons-settings">
+        <PayButtonsFieldset value={payButtons} onChange={savePayButtons} />
+      </section>
     </main>
   );
 }

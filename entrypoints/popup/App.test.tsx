@@ -66,9 +66,11 @@ async function open(
   bg: ReturnType<typeof fakeBackground>,
   lang: Lang = 'en',
   returnTo: string | null = null,
+  payButtons = { posts: true, profiles: true },
 ) {
   const store = createPopupStore(bg.send);
   const close = vi.fn();
+  const setPayButtons = vi.fn();
   const root = mount(
     <App
       store={store}
@@ -76,11 +78,13 @@ async function open(
       returnTo={returnTo}
       openOptions={vi.fn()}
       close={close}
+      payButtons={payButtons}
+      setPayButtons={setPayButtons}
     />,
     lang,
   );
   await flush();
-  return { root, store, close };
+  return { root, store, close, setPayButtons };
 }
 
 function type(input: HTMLElement, value: string) {
@@ -128,6 +132,27 @@ describe('popup', () => {
     expect(byTestId(root, 'balance').textContent).toContain('€123.45');
     expect(byTestId(root, 'balance').textContent).toContain('€5.00');
     expect(byTestId(root, 'history-empty')).toBeTruthy();
+  });
+
+  it('should switch the Pay buttons on X off, and on again, signed in or not', async () => {
+    const { root, setPayButtons } = await open(fakeBackground(signedIn()));
+    const toggle = byTestId(root, 'pay-buttons-toggle');
+    expect(toggle.getAttribute('role')).toBe('switch');
+    expect(toggle.getAttribute('aria-checked')).toBe('true');
+    act(() => toggle.click());
+    expect(setPayButtons).toHaveBeenCalledWith({ posts: false, profiles: false });
+    render(null, document.body);
+
+    const signedOut = fakeBackground({
+      getSession: { ok: true, signedIn: false, me: null },
+      getActiveTabTarget: { ok: true, target: null },
+    });
+    const off = await open(signedOut, 'fr', null, { posts: false, profiles: false });
+    const toggleOff = byTestId(off.root, 'pay-buttons-toggle');
+    expect(toggleOff.getAttribute('aria-checked')).toBe('false');
+    expect(toggleOff.textContent).toContain('Désactivés');
+    act(() => toggleOff.click());
+    expect(off.setPayButtons).toHaveBeenCalledWith({ posts: true, profiles: true });
   });
 
   it('should show balances in French', async () => {

@@ -3,7 +3,9 @@ import { BalanceCard } from '@/components/BalanceCard';
 import { Brand, Spinner } from '@/components/Brand';
 import { useI18n } from '@/components/i18n-context';
 import { PaymentList } from '@/components/PaymentList';
+import { PayButtonsToggle } from '@/components/PayButtonsSettings';
 import { errorText } from '@/utils/i18n';
+import type { PayButtonsSetting } from '@/utils/pay-buttons';
 import { useStore } from '@/utils/use-store';
 import type { PopupStore } from './store';
 
@@ -18,9 +20,12 @@ interface Props {
   openOptions: () => void;
   /** Close the popup (after "Pay @handle" opened the confirm window). */
   close: () => void;
+  /** The quick switch of the Pay buttons on X (saved by the page; open X tabs follow it at once). */
+  payButtons: PayButtonsSetting;
+  setPayButtons: (next: PayButtonsSetting) => void;
 }
 
-export function App({ store, walletUrl, returnTo, openOptions, close }: Props) {
+export function App({ store, walletUrl, returnTo, openOptions, close, payButtons, setPayButtons }: Props) {
   const s = useStore(store);
   const { t } = useI18n();
   useEffect(() => {
@@ -133,6 +138,7 @@ export function App({ store, walletUrl, returnTo, openOptions, close }: Props) {
           <footer class="row row--between">{settingsLink}</footer>
         </>
       )}
+      {s.phase !== 'loading' && <PayButtonsToggle value={payButtons} onChange={setPayButtons} />}
     </main>
   );
 }

@@ -3,6 +3,7 @@ import { browser } from 'wxt/browser';
 import '@/components/ui.css';
 import { I18nContext } from '@/components/i18n-context';
 import { loadPageEnv } from '@/utils/page-env';
+import { getPayButtons, savePayButtons, watchPayButtons } from '@/utils/storage';
 import { App } from './App';
 import { createPopupStore } from './store';
 
@@ -11,18 +12,31 @@ async function main() {
   document.title = i18n.t('appName');
   const returnTo = new URLSearchParams(location.search).get('request');
   const store = createPopupStore();
-  render(
-    <I18nContext.Provider value={i18n}>
-      <App
-        store={store}
-        walletUrl={settings.walletUrl}
-        returnTo={returnTo}
-        openOptions={() => void browser.runtime.openOptionsPage()}
-        close={() => window.close()}
-      />
-    </I18nContext.Provider>,
-    document.getElementById('app')!,
-  );
+  let payButtons = await getPayButtons();
+  const draw = () =>
+    render(
+      <I18nContext.Provider value={i18n}>
+        <App
+          store={store}
+          walletUrl={settings.walletUrl}
+          returnTo={returnTo}
+          openOptions={() => void browser.runtime.openOptionsPage()}
+          close={() => window.close()}
+          payButtons={payButtons}
+          setPayButtons={(next) => {
+            payButtons = next;
+            draw();
+            void savePayButtons(next);
+          }}
+        />
+      </I18nContext.Provider>,
+      document.getElementById('app')!,
+    );
+  draw();
+  watchPayButtons((next) => {
+    payButtons = next;
+    draw();
+  });
 }
 
 void main();

@@ -78,6 +78,8 @@ describe('red team: XSS strings in the popup', () => {
           returnTo={null}
           openOptions={vi.fn()}
           close={vi.fn()}
+          payButtons={{ posts: true, profiles: true }}
+          setPayButtons={vi.fn()}
         />,
       );
       await act(async () => {

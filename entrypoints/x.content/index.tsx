@@ -7,10 +7,12 @@ import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { fillComposer } from './fill-composer';
 import { pageUrl } from './page-url';
+import { payButtonsSwitch } from './pay-buttons-switch';
 import { payOnProfile } from './pay-on-profile';
 import { payOnTweet } from './pay-on-tweet';
 
 const FEATURES: [string, (ctx: ContentScriptContext) => void][] = [
+  ['pay-buttons-switch', payButtonsSwitch],
   ['pay-on-tweet', payOnTweet],
   ['pay-on-profile', payOnProfile],
   ['fill-composer', fillComposer],

@@ -17,6 +17,7 @@ import {
   removePayHost,
   updatePayHost,
 } from './pay-button';
+import { onPayButtonsOn, payButtonsOn } from './pay-buttons-switch';
 
 /** The handle each of our profile hosts pays. */
 const handles = new WeakMap<Element, string>();
@@ -34,7 +35,9 @@ async function activate(host: HTMLElement): Promise<void> {
 const onActivate = (host: HTMLElement) => void activate(host).catch(() => undefined);
 
 function sync(): void {
-  const slot = profileSlot(document, location.pathname);
+  const slot = payButtonsOn('profiles')
+    ? profileSlot(document, location.pathname)
+    : { kind: 'none' as const };
   let keep: HTMLElement | null = null;
   for (const host of document.querySelectorAll<HTMLElement>(PAY_HOST_PROFILE)) {
     const fits =
@@ -76,6 +79,7 @@ export function payOnProfile(ctx: ContentScriptContext): void {
     sync();
   });
   observe(ctx, PROFILE_HEADER_PARTS, sync, { when: () => profilePage });
+  onPayButtonsOn('profiles', sync);
   ctx.onInvalidated(() => {
     for (const host of document.querySelectorAll<HTMLElement>(PAY_HOST_PROFILE)) removePayHost(host);
   });

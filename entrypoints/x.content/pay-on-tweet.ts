@@ -25,6 +25,7 @@ import {
   removePayHost,
   updatePayHost,
 } from './pay-button';
+import { onPayButtonsOn, payButtonsOn } from './pay-buttons-switch';
 
 /** What each of our hosts pays (kept in the content script's world, out of the page's reach). */
 const targets = new WeakMap<Element, PostTarget>();
@@ -61,7 +62,7 @@ const onActivate = (host: HTMLElement) => void activate(host).catch(() => undefi
 
 /** Puts the article's Pay button in the right state: present, last in its bar, naming the right author. */
 function sync(article: Element): void {
-  const target = postPayTarget(article, currentOwnHandle());
+  const target = payButtonsOn('posts') ? postPayTarget(article, currentOwnHandle()) : null;
   const bar = target ? findActionBar(article) : null;
   let keep: HTMLElement | null = null;
   for (const host of article.querySelectorAll<HTMLElement>(PAY_HOST_TWEET)) {
@@ -105,6 +106,10 @@ export function payOnTweet(ctx: ContentScriptContext): void {
     own = null;
   });
   observe(ctx, POST, sync);
+  onPayButtonsOn('posts', () => {
+    own = null;
+    document.querySelectorAll(POST).forEach(sync);
+  });
   ctx.onInvalidated(() => {
     for (const host of document.querySelectorAll<HTMLElement>(PAY_HOST_TWEET)) removePayHost(host);
   });
