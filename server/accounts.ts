@@ -16,6 +16,8 @@ export interface AccountRow {
   x_user_id: string | null;
   fee_bps: number | null;
   balance_cents: number;
+  /** A refunded card top-up left a shortfall: payments out are refused until the operator lifts it. */
+  on_hold: boolean;
 }
 
 export const HELD_STATUSES = ['awaiting_tweet', 'awaiting_confirmation', 'claimable'] as const;
@@ -30,7 +32,10 @@ export async function getAccount(q: Queryable, id: string): Promise<AccountRow> 
 }
 
 /** What a payment needs to know of its payer and its recipient (no secrets, no balance). */
-export type Party = Pick<AccountRow, 'id' | 'kind' | 'display_name' | 'x_handle' | 'x_user_id' | 'fee_bps'>;
+export type Party = Pick<
+  AccountRow,
+  'id' | 'kind' | 'display_name' | 'x_handle' | 'x_user_id' | 'fee_bps' | 'on_hold'
+>;
 
 /**
  * The payer and the account of `handle` (if any) in one statement, with only the columns a payment needs: one
@@ -42,7 +47,7 @@ export async function getPayerAndRecipient(
   handle: string,
 ): Promise<{ payer: Party; recipient: Party | undefined }> {
   const rows = await q.query<Party & { by_handle: boolean } & Record<string, unknown>>(
-    `SELECT id, kind, display_name, x_handle, x_user_id, fee_bps,
+    `SELECT id, kind, display_name, x_handle, x_user_id, fee_bps, on_hold,
        lower(x_handle) IS NOT DISTINCT FROM lower($2) AS by_handle FROM accounts
      WHERE (id = $1 OR lower(x_handle) = lower($2)) AND kind <> 'system'`,
     [payerId, handle],
@@ -85,6 +90,7 @@ export async function toMe(q: Queryable, a: AccountRow): Promise<Me> {
     xUserId: a.x_user_id,
     balance: { availableCents: Number(a.balance_cents), heldCents: Number(held?.held ?? 0) },
     currency: 'EUR',
+    ...(a.on_hold ? { onHold: true } : {}),
   };
 }
 

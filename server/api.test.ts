@@ -30,6 +30,9 @@ describe('meta', () => {
       claimDays: 14,
       confirmMinutes: 15,
       businessFeeBps: { min: 100, max: 200 },
+      accounts: { passwordMinLength: 10, passwordMaxLength: 200, displayNameMaxLength: 80 },
+      // The test wallet runs in the sandbox without Stripe: instant top-ups.
+      topUps: { method: 'instant', minCents: 500, maxCents: 50_000 },
     });
   });
 
@@ -52,6 +55,7 @@ describe('meta', () => {
       '/v1/payments/{id}/cancel',
       '/v1/payments/{id}/confirm',
       '/v1/recipients/{handle}',
+      '/v1/webhooks/stripe',
       '/v1/webhooks/x',
     ]);
     expect(r.body.components.schemas.Payment.properties.amountCents.type).toBe('integer');
@@ -133,6 +137,7 @@ describe('authentication', () => {
       ['POST', '/v1/payments'],
       ['GET', '/v1/recipients/alice'],
       ['POST', '/v1/me/top-ups'],
+      ['GET', '/v1/me/top-ups'],
       ['POST', '/v1/me/x-account'],
       ['POST', '/v1/auth/logout'],
     ] as const) {

@@ -21,6 +21,7 @@ import { errorFields } from './log';
 import { registerAccountRoutes } from './routes/account';
 import { registerAuthRoutes } from './routes/auth';
 import { registerPaymentRoutes } from './routes/payments';
+import { registerStripeRoutes } from './routes/stripe';
 import { registerWebhookRoutes } from './routes/webhook';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -90,6 +91,7 @@ export function createApp(deps: Deps) {
   registerAccountRoutes(app, deps);
   registerPaymentRoutes(app, deps);
   registerWebhookRoutes(app, deps);
+  registerStripeRoutes(app, deps);
 
   app.doc31('/v1/openapi.json', {
     openapi: '3.1.0',

@@ -1,6 +1,7 @@
 import type { WalletConfig } from '../utils/wallet/types';
 import type { Db } from './db';
 import type { Logger } from './log';
+import type { StripeSetup } from './stripe';
 
 /** Everything the app needs from outside; tests build their own. */
 export interface Deps {
@@ -10,6 +11,10 @@ export interface Deps {
   clock: () => Date;
   /** Enables the sandbox-only endpoints (X account linking without OAuth, card top-ups). */
   sandbox: boolean;
+  /** Card top-ups through Stripe Checkout; without it, top-ups are instant in the sandbox, unavailable otherwise. */
+  stripe?: StripeSetup;
+  /** Bounds of one card top-up, integer cents (default 5 € to 500 €). */
+  topUpLimits?: { minCents: number; maxCents: number };
   /** X app consumer secret for the webhook; without it the webhook refuses everything. */
   xConsumerSecret?: string;
   log: Logger;

@@ -7,10 +7,21 @@ export const SYSTEM = {
   holds: 'sys_holds',
   escrow: 'sys_escrow',
   fees: 'sys_fees',
+  /** Card top-ups through Stripe: credited from here, refunds taken back to here. */
+  funding: 'sys_funding',
 } as const;
 
 export type TransferKind =
-  'seed' | 'top_up' | 'hold' | 'release' | 'payment' | 'fee' | 'escrow' | 'claim' | 'refund';
+  | 'seed'
+  | 'top_up'
+  | 'top_up_refund'
+  | 'hold'
+  | 'release'
+  | 'payment'
+  | 'fee'
+  | 'escrow'
+  | 'claim'
+  | 'refund';
 
 export interface Leg {
   from: string;
@@ -83,7 +94,7 @@ export async function post(tx: Queryable, legs: Leg[], paymentId: string | null,
  * Checks the ledger's invariants; returns the violations (empty when all hold):
  * every user balance equals its credits minus debits and is ≥ 0; the sum over all accounts is zero;
  * the holds account carries exactly the awaiting payments, escrow exactly the claimable ones, fee revenue
- * exactly the fees of completed payments.
+ * exactly the fees of completed payments, card funding exactly the card top-ups credited less what refunds took back.
  */
 export async function checkInvariants(db: Queryable): Promise<string[]> {
   const problems: string[] = [];
@@ -120,6 +131,10 @@ export async function checkInvariants(db: Queryable): Promise<string[]> {
   expect(SYSTEM.holds, Number(sums?.held ?? 0), 'awaiting payments');
   expect(SYSTEM.escrow, Number(sums?.claimable ?? 0), 'claimable payments');
   expect(SYSTEM.fees, Number(sums?.fees ?? 0), 'fees of completed payments');
+  const [cards] = await db.query<{ net: number | null }>(
+    `SELECT SUM(credited_cents - reclaimed_cents) AS net FROM top_ups`,
+  );
+  expect(SYSTEM.funding, -Number(cards?.net ?? 0), 'card top-ups credited less refunds taken back');
   return problems;
 }
 

@@ -2,9 +2,11 @@
  * `npm run server`: the wallet server from the command line.
  * Env: PORT (8787), HOST (127.0.0.1), DATABASE_URL (PostgreSQL; else PGlite in WALLET_DATA_DIR, default
  * ./.data/wallet, `memory://` for a throw-away one), WALLET_SEED or `--seed <file>`, WALLET_SANDBOX=1,
- * X_CONSUMER_SECRET. SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the database.
+ * X_CONSUMER_SECRET; card top-ups: STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, PUBLIC_URL (both keys or neither),
+ * STRIPE_API_URL (default https://api.stripe.com), TOPUP_MIN_CENTS (500), TOPUP_MAX_CENTS (50000). SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the database.
  */
 import { parseArgs } from 'node:util';
+import { DEFAULT_TOPUP_MAX_CENTS, DEFAULT_TOPUP_MIN_CENTS } from '../utils/rules';
 import { startWalletServer } from './start';
 
 const { values } = parseArgs({
@@ -25,6 +27,33 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 const seed = values.seed ?? env.WALLET_SEED;
 
+const stripeKey = env.STRIPE_SECRET_KEY;
+const stripeSecret = env.STRIPE_WEBHOOK_SECRET;
+if (!!stripeKey !== !!stripeSecret) {
+  console.error('set both STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or neither');
+  process.exit(2);
+}
+if (stripeKey && !/^https?:\/\/[^/]/.test(env.PUBLIC_URL ?? '')) {
+  console.error('PUBLIC_URL (the wallet’s public https address) is required with Stripe');
+  process.exit(2);
+}
+const cents = (name: string, fallback: number): number => {
+  const v = env[name] ? Number(env[name]) : fallback;
+  if (!Number.isSafeInteger(v) || v < 1) {
+    console.error(`invalid ${name}: ${env[name]} (integer cents)`);
+    process.exit(2);
+  }
+  return v;
+};
+const topUpLimits = {
+  minCents: cents('TOPUP_MIN_CENTS', DEFAULT_TOPUP_MIN_CENTS),
+  maxCents: cents('TOPUP_MAX_CENTS', DEFAULT_TOPUP_MAX_CENTS),
+};
+if (topUpLimits.minCents > topUpLimits.maxCents) {
+  console.error('TOPUP_MIN_CENTS is over TOPUP_MAX_CENTS');
+  process.exit(2);
+}
+
 try {
   const server = await startWalletServer({
     port,
@@ -34,6 +63,17 @@ try {
     ...(seed ? { seed } : {}),
     sandbox: env.WALLET_SANDBOX === '1' || env.WALLET_SANDBOX === 'true',
     ...(env.X_CONSUMER_SECRET ? { xConsumerSecret: env.X_CONSUMER_SECRET } : {}),
+    ...(stripeKey && stripeSecret
+      ? {
+          stripe: {
+            secretKey: stripeKey,
+            webhookSecret: stripeSecret,
+            publicUrl: env.PUBLIC_URL!,
+            ...(env.STRIPE_API_URL ? { apiUrl: env.STRIPE_API_URL } : {}),
+          },
+        }
+      : {}),
+    topUpLimits,
   });
   let stopping = false;
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {

@@ -213,6 +213,12 @@ export function planPayment(
   body: CreatePaymentBody,
   now: Date,
 ): PlannedPayment {
+  if (payer.on_hold) {
+    throw new ApiError(
+      'forbidden',
+      'This wallet is on hold: a card top-up was refunded after its money was spent. Contact the wallet operator.',
+    );
+  }
   const isSelf =
     recipient?.id === payer.id || body.recipientHandle.toLowerCase() === (payer.x_handle ?? '').toLowerCase();
   const check = checkPayment(

@@ -3,6 +3,7 @@
  * served OpenAPI document. The type checks at the bottom hold them to utils/wallet/types.ts.
  */
 import { z } from '@hono/zod-openapi';
+import { ACCOUNT_RULES } from '../utils/rules';
 import { ERROR_CODES } from '../utils/wallet/types';
 import type {
   Balance,
@@ -13,6 +14,8 @@ import type {
   Problem,
   Recipient,
   TokenPair,
+  TopUp,
+  TopUpCheckout,
   WalletConfig,
 } from '../utils/wallet/types';
 
@@ -60,14 +63,32 @@ export const ConfigSchema = z
     claimDays: z.number().int(),
     confirmMinutes: z.number().int(),
     businessFeeBps: z.object({ min: z.number().int(), max: z.number().int() }),
+    accounts: z
+      .object({
+        passwordMinLength: z.number().int(),
+        passwordMaxLength: z.number().int(),
+        displayNameMaxLength: z.number().int(),
+      })
+      .optional()
+      .openapi({ description: 'What opening a wallet asks for' }),
+    topUps: z
+      .object({ method: z.enum(['card', 'instant', 'none']), minCents: Cents, maxCents: Cents })
+      .optional()
+      .openapi({
+        description:
+          '`card`: Stripe Checkout, credited when Stripe confirms; `instant`: sandbox; `none`: not available',
+      }),
   })
   .openapi('WalletConfig');
 
 export const SignUpSchema = z
   .object({
     email: z.email().max(254),
-    password: z.string().min(10, 'at least 10 characters').max(200),
-    displayName: z.string().trim().min(1).max(80),
+    password: z
+      .string()
+      .min(ACCOUNT_RULES.passwordMinLength, `at least ${ACCOUNT_RULES.passwordMinLength} characters`)
+      .max(ACCOUNT_RULES.passwordMaxLength),
+    displayName: z.string().trim().min(1).max(ACCOUNT_RULES.displayNameMaxLength),
     kind: Kind.optional(),
   })
   .openapi('SignUp');
@@ -98,6 +119,10 @@ export const MeSchema = z
     xUserId: z.string().nullable(),
     balance: BalanceSchema,
     currency: z.literal('EUR'),
+    onHold: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'A refunded top-up left a shortfall: payments out are refused' }),
   })
   .openapi('Me');
 
@@ -105,6 +130,24 @@ export const LinkXAccountSchema = z.object({ handle: Handle, xUserId: XUserId })
 export const TopUpSchema = z
   .object({ amountCents: Cents.min(1).max(100_000, 'at most 1000 € per top-up') })
   .openapi('TopUp');
+
+export const TopUpItemSchema = z
+  .object({
+    id: z.string(),
+    amountCents: Cents,
+    currency: z.literal('EUR'),
+    status: z.enum(['pending', 'credited', 'failed', 'expired', 'refunded']),
+    refundedCents: Cents,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('TopUpItem');
+
+export const TopUpCheckoutSchema = z
+  .object({ topUp: TopUpItemSchema, checkoutUrl: z.string() })
+  .openapi('TopUpCheckout');
+
+export const TopUpListSchema = z.object({ items: z.array(TopUpItemSchema) }).openapi('TopUpList');
 
 export const RecipientSchema = z
   .object({
@@ -195,5 +238,7 @@ const checks: [
   Same<z.infer<typeof TokenPairSchema>, TokenPair>,
   Same<z.infer<typeof ProblemSchema>, Problem>,
   Same<z.infer<typeof CreatePaymentSchema>, CreatePaymentBody>,
-] = [true, true, true, true, true, true, true, true, true];
+  Same<z.infer<typeof TopUpItemSchema>, TopUp>,
+  Same<z.infer<typeof TopUpCheckoutSchema>, TopUpCheckout>,
+] = [true, true, true, true, true, true, true, true, true, true, true];
 void checks;

@@ -18,6 +18,7 @@ import { releaseOrphanClaims } from './idempotency';
 import type { Deps } from './deps';
 import { jsonLogger, silentLogger } from './log';
 import { applySeed, readSeedFile, type SeedFile } from './seed';
+import { createStripeClient } from './stripe';
 import { startSweeper, sweep, type SweepResult } from './sweeper';
 
 export interface WalletServerOptions {
@@ -35,6 +36,13 @@ export interface WalletServerOptions {
   sandbox?: boolean;
   /** X app consumer secret (webhook CRC and signatures); without it the webhook refuses everything. */
   xConsumerSecret?: string;
+  /**
+   * Card top-ups through Stripe Checkout (`STRIPE_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET`, `PUBLIC_URL`, and
+   * `STRIPE_API_URL` to reach a stand-in). Without it: instant top-ups in the sandbox, none otherwise.
+   */
+  stripe?: { secretKey: string; webhookSecret: string; publicUrl: string; apiUrl?: string };
+  /** Bounds of one card top-up, integer cents (default 5 € to 500 €). */
+  topUpLimits?: { minCents: number; maxCents: number };
   /** Sweeper period (expiry, event recovery); default 5000 ms; 0 disables it. */
   sweepIntervalMs?: number;
   /** JSON logs to stdout (default true). */
@@ -91,6 +99,16 @@ export async function createWallet(opts: WalletServerOptions = {}): Promise<Wall
     log: opts.log === false ? silentLogger : jsonLogger(),
     ...(opts.xConsumerSecret ? { xConsumerSecret: opts.xConsumerSecret } : {}),
     ...(opts.scryptN ? { scryptN: opts.scryptN } : {}),
+    ...(opts.stripe
+      ? {
+          stripe: {
+            client: createStripeClient(opts.stripe.secretKey, opts.stripe.apiUrl),
+            webhookSecret: opts.stripe.webhookSecret,
+            publicUrl: opts.stripe.publicUrl.replace(/\/+$/, ''),
+          },
+        }
+      : {}),
+    ...(opts.topUpLimits ? { topUpLimits: opts.topUpLimits } : {}),
   };
   try {
     await releaseOrphanClaims(db);

@@ -17,6 +17,17 @@ export const DEFAULT_CONFIG: WalletConfig = {
   businessFeeBps: { min: 100, max: 200 },
 };
 
+/** What opening a wallet asks for (the server checks them; the popup shows them before sending). */
+export const ACCOUNT_RULES = Object.freeze({
+  passwordMinLength: 10,
+  passwordMaxLength: 200,
+  displayNameMaxLength: 80,
+});
+
+/** Default bounds of a card top-up (integer cents); the server's TOPUP_MIN_CENTS / TOPUP_MAX_CENTS change them. */
+export const DEFAULT_TOPUP_MIN_CENTS = 500;
+export const DEFAULT_TOPUP_MAX_CENTS = 50_000;
+
 /** Commission of a business account that did not choose one (1.5 %). */
 export const DEFAULT_BUSINESS_FEE_BPS = 150;
 

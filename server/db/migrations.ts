@@ -218,6 +218,46 @@ END
 $$;
 `,
   },
+  {
+    version: 4,
+    name: 'card top-ups (Stripe Checkout), funding account, wallet hold',
+    sql: `
+INSERT INTO accounts (id, kind, display_name, created_at) VALUES
+  ('sys_funding', 'system', 'Card funding (Stripe top-ups, less what refunds took back)', now());
+
+ALTER TABLE accounts ADD COLUMN on_hold BOOLEAN NOT NULL DEFAULT false;
+
+CREATE TABLE top_ups (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts (id),
+  idempotency_key TEXT NOT NULL,
+  amount_cents BIGINT NOT NULL CHECK (amount_cents > 0),
+  currency TEXT NOT NULL DEFAULT 'EUR' CHECK (currency = 'EUR'),
+  status TEXT NOT NULL CHECK (status IN ('pending', 'credited', 'failed', 'expired', 'refunded')),
+  checkout_session_id TEXT UNIQUE,
+  checkout_url TEXT,
+  payment_intent_id TEXT,
+  -- What went into the wallet, what refunds asked back, what was taken back, and what could not be.
+  credited_cents BIGINT NOT NULL DEFAULT 0 CHECK (credited_cents >= 0 AND credited_cents <= amount_cents),
+  refunded_cents BIGINT NOT NULL DEFAULT 0 CHECK (refunded_cents >= 0 AND refunded_cents <= amount_cents),
+  reclaimed_cents BIGINT NOT NULL DEFAULT 0 CHECK (reclaimed_cents >= 0 AND reclaimed_cents <= credited_cents),
+  shortfall_cents BIGINT NOT NULL DEFAULT 0 CHECK (shortfall_cents >= 0),
+  created_at TIMESTAMPTZ NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL,
+  UNIQUE (account_id, idempotency_key)
+);
+CREATE INDEX top_ups_account ON top_ups (account_id, created_at DESC);
+CREATE INDEX top_ups_payment_intent ON top_ups (payment_intent_id);
+
+-- Stripe event ids already applied: a redelivered event is acknowledged and changes nothing.
+CREATE TABLE stripe_events (
+  id TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  top_up_id TEXT REFERENCES top_ups (id),
+  received_at TIMESTAMPTZ NOT NULL
+);
+`,
+  },
 ];
 
 /** Applies the migrations not yet applied, each in its own transaction, under an advisory lock. */

@@ -11,6 +11,7 @@ import {
   tokenSecret,
   verifyPassword,
 } from '../auth';
+import { ACCOUNT_RULES } from '../../utils/rules';
 import type { Deps } from '../deps';
 import { ApiError } from '../errors';
 import {
@@ -22,6 +23,7 @@ import {
   SignUpSchema,
   TokenPairSchema,
 } from '../schemas';
+import { topUpConfig } from './account';
 import { bearer, json, jsonBody, problems, type App } from './common';
 
 export function registerAuthRoutes(app: App, deps: Deps, limiter: LoginLimiter) {
@@ -45,7 +47,7 @@ export function registerAuthRoutes(app: App, deps: Deps, limiter: LoginLimiter) 
       tags: ['meta'],
       responses: { 200: json(ConfigSchema, 'Bot, hashtag, limits, fees and delays the wallet applies') },
     }),
-    (c) => c.json(deps.config, 200),
+    (c) => c.json({ ...deps.config, accounts: { ...ACCOUNT_RULES }, topUps: topUpConfig(deps) }, 200),
   );
 
   app.openapi(
@@ -54,11 +56,24 @@ export function registerAuthRoutes(app: App, deps: Deps, limiter: LoginLimiter) 
       path: '/v1/accounts',
       tags: ['accounts'],
       summary: 'Sign up',
+      description:
+        'Opens a wallet (then sign in with `/v1/auth/login`). Attempts count against the same per-email limit as ' +
+        'failed sign-ins (429 with Retry-After beyond it).',
       request: { body: jsonBody(SignUpSchema) },
-      responses: { 201: json(MeSchema, 'The new account'), ...problems(400, 409, 413) },
+      responses: { 201: json(MeSchema, 'The new account'), ...problems(400, 409, 413, 429) },
     }),
     async (c) => {
       const body = c.req.valid('json');
+      const email = body.email.trim().toLowerCase();
+      const now = deps.clock().getTime();
+      const wait = limiter.retryAfter(email, now);
+      if (wait > 0) {
+        throw new ApiError('rate_limited', `Too many attempts for this email; retry in ${wait} s.`, {
+          'retry-after': String(wait),
+        });
+      }
+      // Every attempt counts (a taken address too): opening wallets shares the sign-in budget of the address.
+      limiter.fail(email, now);
       const passwordHash = await hashPassword(body.password, deps.scryptN);
       const me = await deps.db.transaction(async (tx) => {
         const a = await createAccount(

@@ -118,6 +118,8 @@ export async function setupWallet(
     sandbox?: boolean;
     log?: Logger;
     beforeExecute?: Deps['beforeExecute'];
+    stripe?: Deps['stripe'];
+    topUpLimits?: Deps['topUpLimits'];
   } = {},
 ): Promise<TestWallet> {
   const { db, drop } = await openTestDb();
@@ -140,6 +142,8 @@ export async function setupWallet(
     log: opts.log ?? silentLogger,
     scryptN: 16,
     ...(opts.beforeExecute ? { beforeExecute: opts.beforeExecute } : {}),
+    ...(opts.stripe ? { stripe: opts.stripe } : {}),
+    ...(opts.topUpLimits ? { topUpLimits: opts.topUpLimits } : {}),
   };
   const app = createApp(deps);
 

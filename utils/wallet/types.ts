@@ -50,6 +50,48 @@ export interface WalletConfig {
   claimDays: number;
   confirmMinutes: number;
   businessFeeBps: { min: number; max: number };
+  /** What opening a wallet asks for (shown before the form is sent). Older servers leave it out. */
+  accounts?: AccountRules;
+  /** How money is added to this wallet. Older servers leave it out (read: not available). */
+  topUps?: TopUpConfig;
+}
+
+export interface AccountRules {
+  passwordMinLength: number;
+  passwordMaxLength: number;
+  displayNameMaxLength: number;
+}
+
+/**
+ * `card`: a Stripe Checkout page (the top-up is credited when Stripe confirms the payment); `instant`: the
+ * sandbox credits at once (demo and tests); `none`: this wallet takes no top-ups.
+ */
+export type TopUpMethod = 'card' | 'instant' | 'none';
+
+export interface TopUpConfig {
+  method: TopUpMethod;
+  minCents: number;
+  maxCents: number;
+}
+
+export type TopUpStatus = 'pending' | 'credited' | 'failed' | 'expired' | 'refunded';
+
+/** A card top-up, as the history lists it. */
+export interface TopUp {
+  id: string;
+  amountCents: number;
+  currency: Currency;
+  status: TopUpStatus;
+  /** Taken back after a refund (cents); the rest stays credited. */
+  refundedCents: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The answer of `POST /v1/me/top-ups` with a card: the Checkout page to open. */
+export interface TopUpCheckout {
+  topUp: TopUp;
+  checkoutUrl: string;
 }
 
 export interface Balance {
@@ -66,6 +108,11 @@ export interface Me {
   xUserId: string | null;
   balance: Balance;
   currency: Currency;
+  /**
+   * The wallet is on hold: a card top-up was refunded after its money had been spent, and the shortfall is owed.
+   * Payments out are refused until the operator lifts the hold.
+   */
+  onHold?: boolean;
 }
 
 export interface TokenPair {
