@@ -10,7 +10,17 @@
  * never thrown strings. Nothing in the content-script sections may carry tokens, balances or wallet data.
  */
 import { browser } from 'wxt/browser';
-import type { ErrorCode, Me, Payment, PaymentMode, Recipient, WalletConfig } from './wallet/types';
+import type {
+  AccountRules,
+  ErrorCode,
+  Me,
+  Payment,
+  PaymentMode,
+  Recipient,
+  TopUp,
+  TopUpConfig,
+  WalletConfig,
+} from './wallet/types';
 
 /** A handle as X allows it: 1–15 of A–Z, a–z, 0–9 and `_`. */
 export const HANDLE_RE = /^[A-Za-z0-9_]{1,15}$/;
@@ -85,6 +95,8 @@ export interface WalletSummary {
   pending: Payment[];
   /** The 20 latest payments, newest first. */
   recent: Payment[];
+  /** The latest card top-ups, newest first (pending, then credited…). */
+  topUps: TopUp[];
 }
 
 /** The X profile or post in the active tab, for the popup's "Pay @handle" button. */
@@ -100,6 +112,20 @@ export interface PageToBackground {
   getSession(data: Record<string, never>): Result<{ signedIn: boolean; me: Me | null }, PageErrorCode>;
   signIn(data: { email: string; password: string }): Result<{ me: Me }, PageErrorCode>;
   signOut(data: Record<string, never>): Result<object, PageErrorCode>;
+  /** The sign-up rules and how this wallet takes money (before anything is sent). */
+  getWalletConfig(
+    data: Record<string, never>,
+  ): Result<{ accounts: AccountRules; topUps: TopUpConfig }, PageErrorCode>;
+  /** Opens a wallet, then signs in. `conflict`: the e-mail address has a wallet (with another password). */
+  signUp(data: { email: string; password: string; displayName: string }): Result<{ me: Me }, PageErrorCode>;
+  /**
+   * Adds money. `card`: Stripe's Checkout page was opened in a new tab, the top-up is pending until Stripe
+   * confirms; `instant` (sandbox): credited. `key` is the Idempotency-Key (the same for a retry).
+   */
+  topUp(data: {
+    amountCents: number;
+    key: string;
+  }): Result<{ kind: 'card'; topUp: TopUp } | { kind: 'instant'; me: Me }, PageErrorCode>;
   getSummary(data: Record<string, never>): Result<WalletSummary, PageErrorCode>;
   getConfirmContext(data: { requestId: string }): Result<ConfirmContext, PageErrorCode>;
   createPayment(data: {

@@ -10,6 +10,7 @@ import { restrictSessionStorage, sanitizeSettings, settingsItem, tokensItem } fr
 import { WalletClient } from '../../utils/wallet/client';
 import { hasUnfinishedIntents, reconcileIntents } from '../../utils/wallet/intents';
 import { confirmHandlers } from './handlers/confirm';
+import { onboardingHandlers } from './handlers/onboarding';
 import { paymentHandlers } from './handlers/payments';
 import { requestPayment } from './handlers/request-payment';
 import { sessionHandlers } from './handlers/session';
@@ -34,6 +35,7 @@ export default defineBackground(() => {
         ...sessionHandlers(client),
         ...paymentHandlers(client),
         ...confirmHandlers(client),
+        ...onboardingHandlers(client),
         ...tabHandlers,
       },
     },

@@ -4,9 +4,12 @@ import { Brand, Spinner } from '@/components/Brand';
 import { useI18n } from '@/components/i18n-context';
 import { PaymentList } from '@/components/PaymentList';
 import { PayButtonsToggle } from '@/components/PayButtonsSettings';
+import { TopUpList } from '@/components/TopUpList';
 import { errorText } from '@/utils/i18n';
 import type { PayButtonsSetting } from '@/utils/pay-buttons';
 import { useStore } from '@/utils/use-store';
+import { AddMoney } from './AddMoney';
+import { SignUp } from './SignUp';
 import type { PopupStore } from './store';
 
 /** How often the open popup re-reads the summary. */
@@ -31,6 +34,11 @@ export function App({ store, walletUrl, returnTo, openOptions, close, payButtons
   useEffect(() => {
     void s.load();
   }, [store]);
+  // The sign-up rules and the top-up method, once there is a form that needs them.
+  const needsConfig = s.phase === 'ready' || (s.phase === 'signedOut' && s.view === 'signUp');
+  useEffect(() => {
+    if (needsConfig && !s.walletConfig) void s.loadWalletConfig();
+  }, [needsConfig]);
   // Keep the balance and the lists current while the popup stays open (a tweet gets posted, a payment settles).
   useEffect(() => {
     const timer = setInterval(() => void store.getState().refresh(), REFRESH_MS);
@@ -53,12 +61,22 @@ export function App({ store, walletUrl, returnTo, openOptions, close, payButtons
         )}
       </Brand>
       {s.phase === 'loading' && <Spinner />}
-      {s.phase === 'signedOut' && (
+      {s.phase === 'signedOut' && s.view === 'signIn' && (
         <SignIn
           busy={s.signingIn}
           error={s.error}
           onSubmit={(email, password) => void s.signIn(email, password)}
           returnTo={returnTo}
+          onSignUp={() => s.setView('signUp')}
+        />
+      )}
+      {s.phase === 'signedOut' && s.view === 'signUp' && (
+        <SignUp
+          rules={s.walletConfig?.accounts ?? null}
+          walletUrl={walletUrl}
+          busy={s.signingUp}
+          onSubmit={(v) => s.signUp(v)}
+          onSignIn={() => s.setView('signIn')}
         />
       )}
       {s.phase === 'offline' && (
@@ -93,6 +111,12 @@ export function App({ store, walletUrl, returnTo, openOptions, close, payButtons
           )}
           <p class="muted ellipsis">{t('popup.signedInAs', { name: s.summary.me.displayName })}</p>
           <BalanceCard balance={s.summary.me.balance} />
+          {s.summary.me.onHold && (
+            <p class="notice notice--danger" role="alert" data-testid="on-hold">
+              {t('popup.onHold')}
+            </p>
+          )}
+          {s.welcome && <NextSteps linked={!!s.summary.me.xHandle} onDismiss={s.dismissWelcome} />}
           {s.error && (
             <p class="notice notice--danger" role="alert" data-testid="error">
               {errorText(t, s.error)}
@@ -125,6 +149,13 @@ export function App({ store, walletUrl, returnTo, openOptions, close, payButtons
               />
             </section>
           )}
+          <AddMoney
+            config={s.walletConfig?.topUps ?? null}
+            busy={s.topUpBusy}
+            done={s.topUpDone}
+            error={s.topUpError}
+            onSubmit={(cents) => s.addMoney(cents)}
+          />
           <section class="card" aria-labelledby="history-title">
             <h2 id="history-title">{t('popup.history')}</h2>
             {s.summary.recent.length === 0 ? (
@@ -133,6 +164,12 @@ export function App({ store, walletUrl, returnTo, openOptions, close, payButtons
               </p>
             ) : (
               <PaymentList testId="history-list" labelledBy="history-title" payments={s.summary.recent} />
+            )}
+            {s.summary.topUps.length > 0 && (
+              <>
+                <h3 id="topups-title">{t('popup.topups')}</h3>
+                <TopUpList topUps={s.summary.topUps} labelledBy="topups-title" />
+              </>
             )}
           </section>
           <footer class="row row--between">{settingsLink}</footer>
@@ -143,11 +180,40 @@ export function App({ store, walletUrl, returnTo, openOptions, close, payButtons
   );
 }
 
+/** After opening a wallet: link the X account, add money. */
+function NextSteps({ linked, onDismiss }: { linked: boolean; onDismiss: () => void }) {
+  const { t } = useI18n();
+  return (
+    <section class="card" aria-labelledby="welcome-title" data-testid="next-steps">
+      <h2 id="welcome-title">{t('popup.welcomeTitle')}</h2>
+      <p>{t('popup.nextSteps')}</p>
+      <ol class="stack" style={{ margin: 0, paddingLeft: '20px' }}>
+        {!linked && (
+          <li data-step="link-x">
+            {t('popup.stepLinkX')}
+            {/* The "Sign in with X" button goes here once the extension has it. */}
+            <p class="muted">{t('popup.stepLinkXSoon')}</p>
+          </li>
+        )}
+        <li data-step="add-money">
+          <a href="#topup-title" onClick={() => document.getElementById('topup-amount')?.focus()}>
+            {t('popup.stepAddMoney')}
+          </a>
+        </li>
+      </ol>
+      <button type="button" class="btn btn--small" style={{ alignSelf: 'flex-start' }} onClick={onDismiss}>
+        {t('popup.dismiss')}
+      </button>
+    </section>
+  );
+}
+
 function SignIn(props: {
   busy: boolean;
   error: string | null;
   returnTo: string | null;
   onSubmit: (email: string, password: string) => void;
+  onSignUp: () => void;
 }) {
   const { t } = useI18n();
   const [email, setEmail] = useState('');
@@ -200,6 +266,12 @@ function SignIn(props: {
       >
         {props.busy ? t('popup.signingIn') : t('popup.signIn')}
       </button>
+      <p class="muted">
+        {t('popup.noWallet')}{' '}
+        <button type="button" class="linkish" data-testid="signup-link" onClick={props.onSignUp}>
+          {t('popup.signupLink')}
+        </button>
+      </p>
     </form>
   );
 }

@@ -1,7 +1,8 @@
 /** Popup UI state (zustand): what the popup shows and the actions that change it. */
 import { createStore } from 'zustand/vanilla';
 import { sendMessage, type TabTarget, type WalletSummary } from '@/utils/messaging';
-import type { Payment } from '@/utils/wallet/types';
+import { signUpFailure, type FieldError, type FormError, type SignUpField } from '@/utils/signup-form';
+import type { AccountRules, Payment, TopUpConfig } from '@/utils/wallet/types';
 
 export type Phase = 'loading' | 'signedOut' | 'offline' | 'ready' | 'error';
 
@@ -22,6 +23,28 @@ export interface PopupState {
   confirm: (p: Payment) => Promise<void>;
   cancel: (p: Payment) => Promise<void>;
   payTab: () => Promise<boolean>;
+
+  /** Signed out: the sign-in form or the "Open a wallet" form. */
+  view: 'signIn' | 'signUp';
+  setView: (view: 'signIn' | 'signUp') => void;
+  /** The wallet's sign-up rules and top-up method (null until read, or when unreachable). */
+  walletConfig: { accounts: AccountRules; topUps: TopUpConfig } | null;
+  loadWalletConfig: () => Promise<void>;
+  signingUp: boolean;
+  /** Opens a wallet and signs in; on failure, where it belongs (the form keeps what was typed). */
+  signUp: (input: {
+    email: string;
+    password: string;
+    displayName: string;
+  }) => Promise<{ field: SignUpField; error: FieldError } | { form: FormError } | null>;
+  /** Just opened a wallet: the next steps are shown until dismissed. */
+  welcome: boolean;
+  dismissWelcome: () => void;
+  topUpBusy: boolean;
+  /** The last top-up: the Checkout page opened (card), or the amount credited (sandbox). */
+  topUpDone: { kind: 'card' } | { kind: 'instant'; amountCents: number } | null;
+  topUpError: string | null;
+  addMoney: (amountCents: number) => Promise<boolean>;
 }
 
 /** Codes that mean "no usable session" and codes that mean "wallet unreachable". */
@@ -43,10 +66,56 @@ export function createPopupStore(send: typeof sendMessage = sendMessage) {
     const loadSummary = async (keepPhase: boolean) => {
       const r = await send('getSummary', {}).catch(() => ({ ok: false as const, code: 'network' }));
       if (r.ok)
-        set({ phase: 'ready', summary: { me: r.me, pending: r.pending, recent: r.recent }, error: null });
+        set({
+          phase: 'ready',
+          summary: { me: r.me, pending: r.pending, recent: r.recent, topUps: r.topUps ?? [] },
+          error: null,
+        });
       else fail(r.code, keepPhase);
     };
+    /** The Idempotency-Key of the top-up being tried: a retry of the same amount reuses it (never twice). */
+    let topUpKey: { amountCents: number; key: string } | null = null;
     return {
+      view: 'signIn',
+      setView: (view) => set({ view, error: null }),
+      walletConfig: null,
+      loadWalletConfig: async () => {
+        const r = await send('getWalletConfig', {}).catch(() => null);
+        if (r?.ok) set({ walletConfig: { accounts: r.accounts, topUps: r.topUps } });
+      },
+      signingUp: false,
+      signUp: async (input) => {
+        set({ signingUp: true, error: null });
+        const r = await send('signUp', input).catch(() => ({ ok: false as const, code: 'network' }));
+        set({ signingUp: false });
+        if (!r.ok) return signUpFailure(r.code, 'message' in r ? r.message : undefined);
+        set({ welcome: true, view: 'signIn' });
+        await loadSummary(false);
+        return null;
+      },
+      welcome: false,
+      dismissWelcome: () => set({ welcome: false }),
+      topUpBusy: false,
+      topUpDone: null,
+      topUpError: null,
+      addMoney: async (amountCents) => {
+        if (topUpKey?.amountCents !== amountCents) topUpKey = { amountCents, key: crypto.randomUUID() };
+        set({ topUpBusy: true, topUpError: null, topUpDone: null });
+        const r = await send('topUp', { amountCents, key: topUpKey.key }).catch(() => ({
+          ok: false as const,
+          code: 'network',
+        }));
+        set({ topUpBusy: false });
+        if (!r.ok) {
+          if (SIGNED_OUT.has(r.code)) fail(r.code);
+          else set({ topUpError: r.code });
+          return false;
+        }
+        topUpKey = null;
+        set({ topUpDone: r.kind === 'card' ? { kind: 'card' } : { kind: 'instant', amountCents } });
+        await loadSummary(true);
+        return true;
+      },
       phase: 'loading',
       summary: null,
       target: null,

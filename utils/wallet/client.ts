@@ -16,6 +16,8 @@ import type {
   PaymentStatus,
   Recipient,
   TokenPair,
+  TopUp,
+  TopUpCheckout,
   WalletConfig,
 } from './types';
 
@@ -137,6 +139,35 @@ export class WalletClient {
     return me;
   }
 
+  /**
+   * Opens a wallet, then signs in. One attempt (no automatic retry: a lost answer would come back as "taken");
+   * an address already taken is tried as a sign-in with the same password, so a wallet whose creation answer was
+   * lost (or that the user already had) just signs in. `conflict` means taken by someone else.
+   */
+  async signUp(input: { email: string; password: string; displayName: string }): Promise<ApiResult<Me>> {
+    const base = await this.baseUrl();
+    if (!(await this.allowed(new URL(base).origin))) {
+      return {
+        ok: false,
+        code: 'forbidden',
+        status: null,
+        message: 'This wallet server is not allowed: choose it again in the options.',
+      };
+    }
+    const created = await sendWithRetry<Me>(
+      {
+        method: 'POST',
+        url: `${base}/v1/accounts`,
+        body: { ...input, kind: 'person' },
+      },
+      { ...this.http, backoffMs: [] },
+    );
+    if (!created.ok && created.code !== 'conflict') return created;
+    const me = await this.login(input.email, input.password);
+    if (!me.ok && !created.ok && me.code === 'unauthorized') return created;
+    return me;
+  }
+
   /** Revokes the session server-side (best effort, one attempt) and forgets the tokens. */
   async logout(): Promise<void> {
     const tokens = await tokensItem.getValue();
@@ -197,6 +228,31 @@ export class WalletClient {
     return this.authed<Payment>('POST', `/v1/payments/${encodeURIComponent(id)}/confirm`, {
       idempotencyKey: `confirm-${id}`,
     });
+  }
+
+  /**
+   * Adds money: 202 with a Stripe Checkout page to open (card), or 201 with the account already credited
+   * (sandbox). The same key always gives the same top-up.
+   */
+  async topUp(
+    amountCents: number,
+    idempotencyKey: string,
+  ): Promise<ApiResult<{ kind: 'card'; checkout: TopUpCheckout } | { kind: 'instant'; me: Me }>> {
+    const r = await this.authed<TopUpCheckout | Me>('POST', '/v1/me/top-ups', {
+      body: { amountCents },
+      idempotencyKey,
+    });
+    if (!r.ok) return r;
+    return r.status === 202
+      ? { ...r, value: { kind: 'card', checkout: r.value as TopUpCheckout } }
+      : { ...r, value: { kind: 'instant', me: r.value as Me } };
+  }
+
+  /** The latest card top-ups (an older wallet without them answers 404: none). */
+  async topUps(): Promise<ApiResult<TopUp[]>> {
+    const r = await this.authed<{ items: TopUp[] }>('GET', '/v1/me/top-ups');
+    if (!r.ok) return r.code === 'not_found' ? { ok: true, value: [], status: 404 } : r;
+    return { ...r, value: r.value.items };
   }
 
   cancelPayment(id: string): Promise<ApiResult<Payment>> {

@@ -36,10 +36,11 @@ export function paymentHandlers(client: WalletClient) {
   return {
     async getSummary(data: unknown): Promise<MessageReply<'getSummary'>> {
       if (!isEmpty(data)) return INVALID;
-      const [me, recent, awaiting] = await Promise.all([
+      const [me, recent, awaiting, topUps] = await Promise.all([
         client.me(),
         client.payments({ limit: RECENT_COUNT }),
         client.payments({ status: ['awaiting_confirmation', 'awaiting_tweet'], limit: 100 }),
+        client.topUps(),
       ]);
       if (!me.ok) return failure(me);
       if (!recent.ok) return failure(recent);
@@ -50,7 +51,13 @@ export function paymentHandlers(client: WalletClient) {
         [...recent.value.items, ...awaiting.value.items],
         awaiting.value.items.filter((p) => p.status === 'awaiting_confirmation'),
       );
-      return { ok: true, me: me.value, pending, recent: recent.value.items };
+      return {
+        ok: true,
+        me: me.value,
+        pending,
+        recent: recent.value.items,
+        topUps: topUps.ok ? topUps.value : [],
+      };
     },
 
     confirmPayment: (data: unknown) => act(data, (id) => client.confirmPayment(id)),

@@ -8,6 +8,16 @@ import { reconcileIntents } from '../../../utils/wallet/intents';
 import { pollPayments, schedulePolling, stopPolling } from '../tracker';
 import { INVALID, isEmpty, plainObject } from './validate';
 
+/** What follows a sign-in (or a new wallet): polling, then the unsent intents of this account. */
+export async function afterSignIn(client: WalletClient): Promise<void> {
+  await schedulePolling();
+  // The first poll only records what exists (no notification for old payments); then unsent intents of this
+  // account go out with their own keys.
+  void pollPayments(client)
+    .then(() => reconcileIntents(client))
+    .catch(() => undefined);
+}
+
 export function sessionHandlers(client: WalletClient) {
   return {
     async getSession(data: unknown): Promise<MessageReply<'getSession'>> {
@@ -33,12 +43,7 @@ export function sessionHandlers(client: WalletClient) {
       }
       const me = await client.login(trimmed, password);
       if (!me.ok) return { ok: false, code: me.code, ...(me.message && { message: me.message }) };
-      await schedulePolling();
-      // The first poll only records what exists (no notification for old payments); then unsent intents of this
-      // account go out with their own keys.
-      void pollPayments(client)
-        .then(() => reconcileIntents(client))
-        .catch(() => undefined);
+      await afterSignIn(client);
       return { ok: true, me: me.value };
     },
 
