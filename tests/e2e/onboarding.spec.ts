@@ -4,10 +4,39 @@
  * whole journey from install to a first payment (open a wallet, add money by card through the Stripe stand-in).
  */
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
-import { openExtensionPage } from './pages/extension';
+import { SECRET_KEY, startFakeStripe, WEBHOOK_SECRET, type FakeStripe } from '../fake-stripe';
+import { expect, test as base } from './fixtures';
+import { openExtensionPage, patchSettings } from './pages/extension';
 import { OptionsPage } from './pages/options';
+import { confirmWindow, pressConfirm } from './pages/wallet';
 import { expectPayButtons, openX } from './pages/x';
+import { startTestWallet, type TestWallet } from './wallet-server';
+
+/**
+ * A wallet with card top-ups through the Stripe stand-in. Set up before the browser and torn down after it (the
+ * extension keeps polling the wallet while the browser is open).
+ */
+const test = base.extend<{ cardWallet: { wallet: TestWallet; stripe: FakeStripe } }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies by destructuring
+  cardWallet: async ({}, use) => {
+    const stripe = await startFakeStripe();
+    const wallet = await startTestWallet({
+      stripe: {
+        secretKey: SECRET_KEY,
+        webhookSecret: WEBHOOK_SECRET,
+        publicUrl: PUBLIC_URL,
+        apiUrl: stripe.url,
+      },
+    });
+    stripe.webhookUrl = `${wallet.url}/v1/webhooks/stripe`;
+    await use({ wallet, stripe });
+    await wallet.close();
+    await stripe.close();
+  },
+});
+
+/** The wallet's public address as Stripe knows it; the browser is routed from there to the test wallet. */
+const PUBLIC_URL = 'https://wallet.e2e.test';
 
 const count = (page: Page, kind: 'tweet' | 'profile') =>
   page.evaluate((k) => document.querySelectorAll(`[data-tweetez-payez="${k}"]`).length, kind);
@@ -58,5 +87,76 @@ test.describe('first-time user', () => {
     await expectPayButtons(home, { minPosts: 3 });
     await expect.poll(() => count(profile, 'profile')).toBe(1);
     await expect(options.page.getByTestId('show-pay-posts')).toBeChecked();
+  });
+
+  test('should go from install to a first payment: open a wallet, add 20 € by card, pay privately from a profile', async ({
+    cardWallet,
+    context,
+    extensionId,
+  }) => {
+    test.setTimeout(120_000);
+    const { wallet, stripe } = cardWallet;
+    // Checkout sends the user back to the wallet's own pages.
+    await context.route(`${PUBLIC_URL}/**`, async (route) => {
+      const res = await fetch(route.request().url().replace(PUBLIC_URL, wallet.url));
+      await route.fulfill({
+        status: res.status,
+        headers: Object.fromEntries(res.headers),
+        body: await res.text(),
+      });
+    });
+    const popup = await openExtensionPage(context, extensionId, 'popup.html');
+    await patchSettings(popup, { walletUrl: wallet.url, language: 'fr' });
+    await popup.reload();
+
+    // Open a wallet from the popup.
+    await popup.getByTestId('signup-link').click();
+    await expect(popup.getByTestId('signup-password-rules')).toHaveText(
+      'Au moins 10 caractères, pas votre adresse e-mail.',
+    );
+    await popup.getByTestId('signup-email').fill('nora@e2e.test');
+    await popup.getByTestId('signup-name').fill('Nora');
+    await popup.getByTestId('signup-password').fill('nora-passphrase');
+    await popup.getByTestId('signup-terms').check();
+    await popup.getByTestId('signup-submit').click();
+    await expect(popup.getByTestId('next-steps')).toBeVisible({ timeout: 20_000 });
+    await expect(popup.getByTestId('balance-available')).toHaveText('0,00 €');
+
+    // Add 20 €: Stripe's Checkout page (the stand-in) opens in a tab; the top-up waits for Stripe.
+    await popup.getByTestId('topup-amount').fill('20');
+    const [checkout] = await Promise.all([
+      context.waitForEvent('page', (p) => p.url().startsWith(stripe.url)),
+      popup.getByTestId('topup-submit').click(),
+    ]);
+    const topUp = popup.getByTestId('topup-list').locator('li').first();
+    await expect(topUp).toHaveAttribute('data-status', 'pending');
+    await expect(popup.getByTestId('balance-available')).toHaveText('0,00 €');
+    // Paying there sends the signed checkout.session.completed to the wallet, then returns to the wallet.
+    await checkout.getByTestId('fake-stripe-pay').click();
+    await expect(checkout.getByRole('heading', { name: 'Payment received' })).toBeVisible();
+    await popup.reload();
+    await expect(popup.getByTestId('balance-available')).toHaveText('20,00 €');
+    await expect(popup.getByTestId('topup-list').locator('li').first()).toHaveAttribute(
+      'data-status',
+      'credited',
+    );
+
+    // Pay @alice 5 € privately from her profile.
+    const x = await openX(context, '/alice');
+    const confirm = await confirmWindow(context, () =>
+      x.locator('[data-tweetez-payez="profile"]').getByRole('button', { name: 'Pay @alice' }).click(),
+    );
+    await confirm.getByTestId('mode-private').check();
+    await confirm.getByTestId('preset-500').click();
+    await pressConfirm(confirm);
+    await expect(confirm.getByTestId('payment-status')).toHaveAttribute('data-status', 'completed');
+
+    // History shows both: the payment to @alice and the credited top-up.
+    await popup.reload();
+    await expect(popup.getByTestId('balance-available')).toHaveText('15,00 €');
+    const paid = popup.getByTestId('history-list').locator('li').first();
+    await expect(paid).toContainText('@alice');
+    await expect(paid).toContainText('5,00 €');
+    await expect(popup.getByTestId('topup-list').locator('li').first()).toContainText('Crédité');
   });
 });

@@ -51,7 +51,7 @@ export interface TestWallet {
 export async function startTestWallet(
   opts: { seed?: string | SeedFile } & Pick<
     WalletServerOptions,
-    'databaseUrl' | 'clock' | 'config' | 'log'
+    'databaseUrl' | 'clock' | 'config' | 'log' | 'stripe'
   > = {},
 ): Promise<TestWallet> {
   const server = await startWalletServer({
@@ -67,6 +67,7 @@ export async function startTestWallet(
     ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.config ? { config: opts.config } : {}),
+    ...(opts.stripe ? { stripe: opts.stripe } : {}),
   });
   const postSigned = async (payload: unknown) => {
     const body = JSON.stringify(payload);

@@ -178,7 +178,11 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       if (!s) throw new Error(`fake stripe: no session ${sessionId}`);
       return fake.event('checkout.session.async_payment_failed', publicSession(s));
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 
   const server = http.createServer((req, res) => {
