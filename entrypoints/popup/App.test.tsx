@@ -71,11 +71,13 @@ async function open(
   const store = createPopupStore(bg.send);
   const close = vi.fn();
   const setPayButtons = vi.fn();
+  const goBack = vi.fn();
   const root = mount(
     <App
       store={store}
       walletUrl="http://127.0.0.1:8787"
       returnTo={returnTo}
+      goBack={goBack}
       openOptions={vi.fn()}
       close={close}
       payButtons={payButtons}
@@ -84,7 +86,7 @@ async function open(
     lang,
   );
   await flush();
-  return { root, store, close, setPayButtons };
+  return { root, store, close, setPayButtons, goBack };
 }
 
 function type(input: HTMLElement, value: string) {
@@ -153,6 +155,39 @@ describe('popup', () => {
     expect(toggleOff.textContent).toContain('Désactivés');
     act(() => toggleOff.click());
     expect(off.setPayButtons).toHaveBeenCalledWith({ posts: true, profiles: true });
+  });
+
+  it('should go straight back to the payment after signing in from a confirm window that asked for it', async () => {
+    const bg = fakeBackground({
+      getSession: { ok: true, signedIn: false, me: null },
+      getActiveTabTarget: { ok: true, target: null },
+      signIn: { ok: true, me },
+      getSummary: { ok: true, me, pending: [], recent: [], topUps: [] },
+    });
+    const { root, goBack } = await open(bg, 'en', 'req-7');
+    expect(root.textContent).toContain('Sign in, then go back to the payment window.');
+    type(byTestId(root, 'signin-email'), 'alice@example.com');
+    type(byTestId(root, 'signin-password'), 'right password');
+    act(() => byTestId(root, 'signin-submit').click());
+    await flush();
+    expect(goBack).toHaveBeenCalledWith('req-7');
+    expect(goBack).toHaveBeenCalledTimes(1);
+  });
+
+  it('should stay on the popup after a plain sign-in', async () => {
+    const bg = fakeBackground({
+      getSession: { ok: true, signedIn: false, me: null },
+      getActiveTabTarget: { ok: true, target: null },
+      signIn: { ok: true, me },
+      getSummary: { ok: true, me, pending: [], recent: [], topUps: [] },
+    });
+    const { root, goBack } = await open(bg);
+    type(byTestId(root, 'signin-email'), 'alice@example.com');
+    type(byTestId(root, 'signin-password'), 'right password');
+    act(() => byTestId(root, 'signin-submit').click());
+    await flush();
+    expect(byTestId(root, 'balance')).toBeTruthy();
+    expect(goBack).not.toHaveBeenCalled();
   });
 
   it('should show balances in French', async () => {

@@ -20,6 +20,8 @@ interface Props {
   walletUrl: string;
   /** Set when the confirm window sent the user here to sign in: the request to go back to. */
   returnTo: string | null;
+  /** Back to the confirm window of `requestId` (this window: the confirm window sent the user here). */
+  goBack: (requestId: string) => void;
   openOptions: () => void;
   /** Close the popup (after "Pay @handle" opened the confirm window). */
   close: () => void;
@@ -28,12 +30,25 @@ interface Props {
   setPayButtons: (next: PayButtonsSetting) => void;
 }
 
-export function App({ store, walletUrl, returnTo, openOptions, close, payButtons, setPayButtons }: Props) {
+export function App({
+  store,
+  walletUrl,
+  returnTo,
+  goBack,
+  openOptions,
+  close,
+  payButtons,
+  setPayButtons,
+}: Props) {
   const s = useStore(store);
   const { t } = useI18n();
   useEffect(() => {
     void s.load();
   }, [store]);
+  // Signed in from a confirm window that asked for it: straight back to the payment.
+  useEffect(() => {
+    if (returnTo && s.justSignedIn) goBack(returnTo);
+  }, [s.justSignedIn]);
   // The sign-up rules and the top-up method, once there is a form that needs them.
   const needsConfig = s.phase === 'ready' || (s.phase === 'signedOut' && s.view === 'signUp');
   useEffect(() => {

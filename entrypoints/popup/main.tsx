@@ -20,6 +20,7 @@ async function main() {
           store={store}
           walletUrl={settings.walletUrl}
           returnTo={returnTo}
+          goBack={(id) => location.replace(`confirm.html?request=${encodeURIComponent(id)}`)}
           openOptions={() => void browser.runtime.openOptionsPage()}
           close={() => window.close()}
           payButtons={payButtons}

@@ -60,6 +60,7 @@ async function open(bg: ReturnType<typeof fakeBackground>, lang: 'en' | 'fr' = '
       store={store}
       walletUrl="https://wallet.example.com"
       returnTo={null}
+      goBack={vi.fn()}
       openOptions={vi.fn()}
       close={vi.fn()}
       payButtons={{ posts: true, profiles: true }}

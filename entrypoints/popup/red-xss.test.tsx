@@ -76,6 +76,7 @@ describe('red team: XSS strings in the popup', () => {
           store={createPopupStore(send)}
           walletUrl="http://127.0.0.1:8787"
           returnTo={null}
+          goBack={vi.fn()}
           openOptions={vi.fn()}
           close={vi.fn()}
           payButtons={{ posts: true, profiles: true }}

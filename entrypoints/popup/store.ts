@@ -37,6 +37,8 @@ export interface PopupState {
     password: string;
     displayName: string;
   }) => Promise<{ field: SignUpField; error: FieldError } | { form: FormError } | null>;
+  /** Signed in (or opened a wallet) from this popup: a confirm window that asked for it goes back at once. */
+  justSignedIn: boolean;
   /** Just opened a wallet: the next steps are shown until dismissed. */
   welcome: boolean;
   dismissWelcome: () => void;
@@ -91,8 +93,10 @@ export function createPopupStore(send: typeof sendMessage = sendMessage) {
         if (!r.ok) return signUpFailure(r.code, 'message' in r ? r.message : undefined);
         set({ welcome: true, view: 'signIn' });
         await loadSummary(false);
+        set({ justSignedIn: get().phase === 'ready' });
         return null;
       },
+      justSignedIn: false,
       welcome: false,
       dismissWelcome: () => set({ welcome: false }),
       topUpBusy: false,
@@ -147,6 +151,7 @@ export function createPopupStore(send: typeof sendMessage = sendMessage) {
           return false;
         }
         await loadSummary(false);
+        set({ justSignedIn: get().phase === 'ready' });
         return true;
       },
       signOut: async () => {
