@@ -1,17 +1,18 @@
 /**
  * POST /v1/payments in one statement: the Idempotency-Key (server/idempotency.ts for how keys work), the new
- * payment, its ledger legs and the stored answer are written together by `create_payment_once()` (migration 3
- * of server/db/migrations.ts), or nothing is.
+ * payment, its ledger legs and the stored answer are written together by `create_payment_once()` (migrations 3
+ * and 4 of server/db/migrations.ts), or nothing is.
  */
 import type { Deps } from '../deps';
 import { ApiError, problem } from '../errors';
 import { IN_FLIGHT_STALE_MS, requestHash, type StoredResponse } from '../idempotency';
-import { insufficientFunds, postingArgs } from '../ledger';
+import { postingArgs } from '../ledger';
 import type { PlannedPayment } from './plan';
 import { toPaymentRow } from './row';
 
 interface OnceRow {
-  outcome: 'in_flight' | 'exists' | 'stored';
+  /** stored: the answer given; refused: the insufficient-funds answer given instead; exists; in_flight. */
+  outcome: 'in_flight' | 'exists' | 'stored' | 'refused';
   request_hash: string | null;
   status_code: number | null;
   response_body: string | null;
@@ -47,34 +48,31 @@ export async function createPaymentOnce(
     res = refusal(err);
   }
   if (deps.beforeExecute) await deps.beforeExecute(key);
-  const store = async (payment: PlannedPayment | undefined, answer: StoredResponse) => {
-    const [row] = await deps.db.query<OnceRow & Record<string, unknown>>(
-      `SELECT * FROM create_payment_once($1, $2, $3, $4, $5, $6, $7, $8::jsonb,
-         $9::text[], $10::bigint[], $11::text[], $12::text[], $13::bigint[], $14::text[])`,
-      [
-        accountId,
-        key,
-        hash,
-        now,
-        new Date(now.getTime() - IN_FLIGHT_STALE_MS),
-        answer.status,
-        JSON.stringify(answer.body),
-        payment ? JSON.stringify(toPaymentRow(payment.row)) : null, // Dates → ISO strings
-        ...(payment ? (postingArgs(payment.legs) ?? EMPTY_POSTING) : EMPTY_POSTING),
-      ],
-    );
-    if (!row) throw new Error('create_payment_once returned no row');
-    return row;
-  };
-  let row: OnceRow;
-  try {
-    row = await store(planned, res);
-  } catch (err) {
-    const short = insufficientFunds(err);
-    if (!short) throw err; // nothing was written: the key stays free for the client's retry
-    res = refusal(new ApiError('insufficient_funds', 'Your available balance does not cover this payment.'));
-    row = await store(undefined, res);
-  }
+  // The balance is checked again inside the statement: when another payment of the same payer took the money
+  // since the plan read it, the statement stores this refusal instead, in the same transaction (never a second
+  // call: see migration 4).
+  const short = refusal(
+    new ApiError('insufficient_funds', 'Your available balance does not cover this payment.'),
+  );
+  const [row] = await deps.db.query<OnceRow & Record<string, unknown>>(
+    `SELECT * FROM create_payment_once($1, $2, $3, $4, $5, $6, $7, $8::jsonb,
+       $9::text[], $10::bigint[], $11::text[], $12::text[], $13::bigint[], $14::text[], $15, $16)`,
+    [
+      accountId,
+      key,
+      hash,
+      now,
+      new Date(now.getTime() - IN_FLIGHT_STALE_MS),
+      res.status,
+      JSON.stringify(res.body),
+      planned ? JSON.stringify(toPaymentRow(planned.row)) : null, // Dates → ISO strings
+      ...(planned ? (postingArgs(planned.legs) ?? EMPTY_POSTING) : EMPTY_POSTING),
+      short.status,
+      JSON.stringify(short.body),
+    ],
+  );
+  if (!row) throw new Error('create_payment_once returned no row');
+  if (row.outcome === 'refused') return short;
   if (row.outcome === 'stored') return res;
   if (row.outcome === 'exists' && row.request_hash !== hash) {
     throw new ApiError(
