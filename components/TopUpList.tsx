@@ -1,5 +1,5 @@
 /** Card top-ups in the popup's history: amount, status (pending, then credited…), date. */
-import type { TopUp, TopUpStatus } from '../utils/wallet/types';
+import type { TopUp, TopUpStatus } from '../core/wallet-types';
 import { useI18n } from './i18n-context';
 
 const TONE: Record<TopUpStatus, 'ok' | 'wait' | 'bad' | 'neutral'> = {

@@ -6,7 +6,7 @@
  * STRIPE_API_URL (default https://api.stripe.com), TOPUP_MIN_CENTS (500), TOPUP_MAX_CENTS (50000). SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the database.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_TOPUP_MAX_CENTS, DEFAULT_TOPUP_MIN_CENTS } from '../utils/rules';
+import { DEFAULT_TOPUP_MAX_CENTS, DEFAULT_TOPUP_MIN_CENTS } from '../core/rules';
 import { startWalletServer } from './start';
 
 const { values } = parseArgs({

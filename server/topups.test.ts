@@ -13,7 +13,7 @@ import {
 } from '../tests/fake-stripe';
 import { assertInvariants } from './ledger';
 import { createStripeClient } from './stripe';
-import { setupWallet, uniq, type TestWallet, type User } from './test/harness';
+import { setupWallet, uniq, type TestWallet, type User } from '../tests/helpers/server-app';
 
 let stripe: FakeStripe;
 let w: TestWallet;

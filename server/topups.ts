@@ -13,7 +13,7 @@
  * Every event id is recorded in `stripe_events` in the same transaction as its effect.
  */
 import { randomUUID } from 'node:crypto';
-import type { TopUp, TopUpStatus } from '../utils/wallet/types';
+import type { TopUp, TopUpStatus } from '../core/wallet-types';
 import type { Queryable } from './db';
 import type { Deps } from './deps';
 import { post, SYSTEM } from './ledger';

@@ -11,7 +11,7 @@
  */
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
-import type { CreatePaymentBody, PaymentStatus } from './wallet/types';
+import type { CreatePaymentBody, PaymentStatus } from '../core/wallet-types';
 import type { PaySource } from './messaging';
 import { PAY_BUTTONS_KEY, sanitizePayButtons, type PayButtonsSetting } from './pay-buttons';
 

@@ -13,9 +13,9 @@ import {
   type OptionsForm,
   type PresetError,
   type ValidOptions,
-} from '@/utils/options-form';
+} from '@/entrypoints/options/form';
 import type { PayButtonsSetting } from '@/utils/pay-buttons';
-import type { PaymentMode } from '@/utils/wallet/types';
+import type { PaymentMode } from '@/core/wallet-types';
 
 interface Props {
   initial: OptionsForm;

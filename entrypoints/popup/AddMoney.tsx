@@ -5,8 +5,8 @@
 import { useState } from 'preact/hooks';
 import { useI18n } from '@/components/i18n-context';
 import { amountErrorText, errorText } from '@/utils/i18n';
-import { parseAmount } from '@/utils/money';
-import type { TopUpConfig } from '@/utils/wallet/types';
+import { parseAmount } from '@/core/money';
+import type { TopUpConfig } from '@/core/wallet-types';
 
 interface Props {
   config: TopUpConfig | null;

@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useI18n } from '@/components/i18n-context';
 import type { MessageKey } from '@/utils/i18n';
-import { ACCOUNT_RULES } from '@/utils/rules';
+import { ACCOUNT_RULES } from '@/core/rules';
 import {
   validateSignUp,
   type FieldError,
@@ -13,8 +13,8 @@ import {
   type SignUpErrors,
   type SignUpField,
   type SignUpForm,
-} from '@/utils/signup-form';
-import type { AccountRules } from '@/utils/wallet/types';
+} from './signup-form';
+import type { AccountRules } from '@/core/wallet-types';
 
 interface Props {
   rules: AccountRules | null;

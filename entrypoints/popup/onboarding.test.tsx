@@ -3,9 +3,9 @@
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { byTestId, mount } from '@/components/test-utils';
+import { byTestId, mount } from '@/tests/helpers/render';
 import type { sendMessage } from '@/utils/messaging';
-import type { Me, TopUp } from '@/utils/wallet/types';
+import type { Me, TopUp } from '@/core/wallet-types';
 import { App } from './App';
 import { createPopupStore } from './store';
 

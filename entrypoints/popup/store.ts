@@ -1,8 +1,8 @@
 /** Popup UI state (zustand): what the popup shows and the actions that change it. */
 import { createStore } from 'zustand/vanilla';
 import { sendMessage, type TabTarget, type WalletSummary } from '@/utils/messaging';
-import { signUpFailure, type FieldError, type FormError, type SignUpField } from '@/utils/signup-form';
-import type { AccountRules, Payment, TopUpConfig } from '@/utils/wallet/types';
+import { signUpFailure, type FieldError, type FormError, type SignUpField } from './signup-form';
+import type { AccountRules, Payment, TopUpConfig } from '@/core/wallet-types';
 
 export type Phase = 'loading' | 'signedOut' | 'offline' | 'ready' | 'error';
 

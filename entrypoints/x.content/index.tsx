@@ -5,6 +5,7 @@
  */
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { defineContentScript } from 'wxt/utils/define-content-script';
+import { X_MATCHES } from '../../core/x-ids';
 import { fillComposer } from './fill-composer';
 import { pageUrl } from './page-url';
 import { payButtonsSwitch } from './pay-buttons-switch';
@@ -20,12 +21,7 @@ const FEATURES: [string, (ctx: ContentScriptContext) => void][] = [
 ];
 
 export default defineContentScript({
-  matches: [
-    'https://x.com/*',
-    'https://twitter.com/*',
-    'https://mobile.x.com/*',
-    'https://mobile.twitter.com/*',
-  ],
+  matches: X_MATCHES,
   main(ctx) {
     for (const [name, feature] of FEATURES) {
       try {

@@ -9,15 +9,15 @@ import {
   DEFAULT_TOPUP_MIN_CENTS,
   feeBpsFor,
   limitCents,
-} from '../../utils/rules';
-import type { Recipient, TopUpConfig } from '../../utils/wallet/types';
+} from '../../core/rules';
+import type { Recipient, TopUpConfig } from '../../core/wallet-types';
 import { findByHandle, findByXUserId, getAccount, toMe } from '../accounts';
 import { uniqueViolation } from '../db/types';
 import type { Deps } from '../deps';
 import { ApiError } from '../errors';
 import { idempotent } from '../idempotency';
 import { post, SYSTEM } from '../ledger';
-import { claimFor } from '../payments';
+import { claimFor } from '../payments/transitions';
 import {
   HandleParamSchema,
   IdempotencyHeaderSchema,

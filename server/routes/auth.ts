@@ -11,7 +11,7 @@ import {
   tokenSecret,
   verifyPassword,
 } from '../auth';
-import { ACCOUNT_RULES } from '../../utils/rules';
+import { ACCOUNT_RULES } from '../../core/rules';
 import type { Deps } from '../deps';
 import { ApiError } from '../errors';
 import {

@@ -5,8 +5,8 @@
  */
 import { browser } from 'wxt/browser';
 import type { MessageReply } from '../../../utils/messaging';
-import { ACCOUNT_RULES } from '../../../utils/rules';
-import type { WalletClient } from '../../../utils/wallet/client';
+import { ACCOUNT_RULES } from '../../../core/rules';
+import type { WalletClient } from '../wallet/client';
 import { failure } from './payments';
 import { afterSignIn } from './session';
 import { INVALID, isEmpty, plainObject } from './validate';
