@@ -28,7 +28,8 @@ const ICON = [
 
 /**
  * X's look, per theme (x-dom.md §7): action icons 18.75 px in the secondary text colour, a round tinted hover,
- * X's light-blue focus ring; the profile variant is X's 36 px outlined round button (like "Message").
+ * X's light-blue focus ring; the profile variant is X's 36 px outlined round button (like "Message"), with its
+ * 12 px bottom margin: X's header row aligns its items to the bottom, so the same margin lines them up.
  */
 const CSS = `
 :host{display:flex;align-items:center;flex:0 0 auto;--fg:#536471;--text:#0f1419;--border:#cfd9de;
@@ -41,7 +42,7 @@ svg{fill:currentColor;pointer-events:none}
 .tweet{width:34.75px;height:34.75px;margin:-8px -8px -8px 4px;color:var(--fg)}
 .tweet svg{width:18.75px;height:18.75px}
 .tweet:hover,.tweet:focus-visible{color:var(--tint);background-color:var(--tint-bg)}
-.profile{width:36px;height:36px;margin-right:8px;border:1px solid var(--border);color:var(--text)}
+.profile{width:36px;height:36px;margin:0 8px 12px 0;border:1px solid var(--border);color:var(--text)}
 .profile svg{width:20px;height:20px}
 .profile:hover{background-color:var(--hover)}`;
 

@@ -89,6 +89,32 @@ test.describe('first-time user', () => {
     await expect(options.page.getByTestId('show-pay-posts')).toBeChecked();
   });
 
+  test('should line the profile Pay button up with More and Message in the header row, light and dark', async ({
+    context,
+  }) => {
+    for (const theme of ['light', 'dark'] as const) {
+      const page = await openX(context, '/alice', { theme });
+      await page.locator('[data-tweetez-payez="profile"]').waitFor();
+      const boxes = await page.evaluate(() => {
+        const box = (el: Element | null | undefined) => {
+          const r = el!.getBoundingClientRect();
+          return { top: r.top, bottom: r.bottom };
+        };
+        const host = document.querySelector('[data-tweetez-payez="profile"]')!;
+        return {
+          pay: box(host.shadowRoot!.querySelector('button')),
+          more: box(document.querySelector('[data-testid="userActions"]')),
+          message: box(document.querySelector('[data-testid="sendDMFromProfile"]')),
+        };
+      });
+      for (const other of [boxes.more, boxes.message]) {
+        expect(Math.abs(boxes.pay.top - other.top), `${theme}: top`).toBeLessThanOrEqual(1);
+        expect(Math.abs(boxes.pay.bottom - other.bottom), `${theme}: bottom`).toBeLessThanOrEqual(1);
+      }
+      await page.close();
+    }
+  });
+
   test('should go from install to a first payment: open a wallet, add 20 € by card, pay privately from a profile', async ({
     cardWallet,
     context,
