@@ -215,6 +215,39 @@ describe('Firefox: paying on X with the real wallet server', () => {
     await routeXInFirefox(x, { lang: 'en' });
   });
 
+  it('should open a wallet from the popup: the password rules first, then signed in with the next steps', async () => {
+    const popup = await ff.openExtensionPage('popup.html');
+    await popup.waitForSelector('[data-testid="signup-link"]', TIMEOUT);
+    await popup.click('[data-testid="signup-link"]');
+    const rules = await popup.waitForSelector('[data-testid="signup-password-rules"]', TIMEOUT);
+    assert.equal(
+      await rules?.evaluate((el) => el.textContent?.trim()),
+      'At least 10 characters, not your e-mail address.',
+    );
+    await popup.type('[data-testid="signup-email"]', 'firefox-new@demo.test');
+    await popup.type('[data-testid="signup-name"]', 'Fox');
+    await popup.type('[data-testid="signup-password"]', 'short');
+    await popup.click('[data-testid="signup-submit"]');
+    const weak = await popup.waitForSelector('[data-testid="signup-password-error"]', TIMEOUT);
+    assert.match((await weak?.evaluate((el) => el.textContent)) ?? '', /at least 10 characters/);
+    await popup.type('[data-testid="signup-password"]', '-and-long-enough');
+    await popup.click('[data-testid="signup-terms"]');
+    await popup.click('[data-testid="signup-submit"]');
+    await popup.waitForSelector('[data-testid="next-steps"]', TIMEOUT);
+    const balance = await popup.waitForSelector('[data-testid="balance-available"]', TIMEOUT);
+    assert.equal(await balance?.evaluate((el) => el.textContent?.trim()), '€0.00');
+    // The wallet holds the new account, with the password typed (the part that was too short, then the rest).
+    const login = await fetch(`${wallet.url}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'firefox-new@demo.test', password: 'short-and-long-enough' }),
+    });
+    assert.equal(login.status, 200);
+    await popup.click('[data-testid="signout"]');
+    await popup.waitForSelector('[data-testid="signin-email"]', TIMEOUT);
+    await popup.close();
+  });
+
   it('should sign in from the popup and show the balance the wallet server holds', async () => {
     const popup = await ff.openExtensionPage('popup.html');
     await popup.waitForSelector('[data-testid="signin-email"]', TIMEOUT);
@@ -251,6 +284,22 @@ describe('Firefox: paying on X with the real wallet server', () => {
     await x.goto('https://x.com/alice');
     const button = await x.waitForSelector('[data-tweetez-payez="profile"] >>> button', TIMEOUT);
     assert.equal(await button?.evaluate((b) => b.getAttribute('aria-label')), 'Pay @alice');
+    // In line with X's More and Message buttons (X's header row aligns its items to the bottom).
+    // No named helpers inside evaluate: the test's transpiler would wrap them in a function the page lacks.
+    const boxes = await x.evaluate(() =>
+      [
+        document.querySelector('[data-tweetez-payez="profile"]')!.shadowRoot!.querySelector('button'),
+        document.querySelector('[data-testid="userActions"]'),
+        document.querySelector('[data-testid="sendDMFromProfile"]'),
+      ].map((el) => [el!.getBoundingClientRect().top, el!.getBoundingClientRect().bottom]),
+    );
+    const [pay, ...others] = boxes;
+    for (const other of others) {
+      assert.ok(
+        Math.abs(pay![0]! - other[0]!) <= 1 && Math.abs(pay![1]! - other[1]!) <= 1,
+        JSON.stringify(boxes),
+      );
+    }
   });
 
   it('should open the confirm window for the post whose Pay button was clicked', async () => {
