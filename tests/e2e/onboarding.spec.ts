@@ -5,6 +5,7 @@
  */
 import type { Page } from '@playwright/test';
 import { SECRET_KEY, startFakeStripe, WEBHOOK_SECRET, type FakeStripe } from '../fake-stripe';
+import { expectNoSeriousA11yViolations } from './axe';
 import { expect, test as base } from './fixtures';
 import { openExtensionPage, patchSettings } from './pages/extension';
 import { OptionsPage } from './pages/options';
@@ -38,6 +39,15 @@ const test = base.extend<{ cardWallet: { wallet: TestWallet; stripe: FakeStripe 
 /** The wallet's public address as Stripe knows it; the browser is routed from there to the test wallet. */
 const PUBLIC_URL = 'https://wallet.e2e.test';
 
+/** No serious accessibility violation in the light and in the dark colour scheme. */
+async function scanLightAndDark(page: Page): Promise<void> {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await expectNoSeriousA11yViolations(page);
+  }
+  await page.emulateMedia({ colorScheme: null });
+}
+
 const count = (page: Page, kind: 'tweet' | 'profile') =>
   page.evaluate((k) => document.querySelectorAll(`[data-tweetez-payez="${k}"]`).length, kind);
 
@@ -65,6 +75,8 @@ test.describe('first-time user', () => {
     await expect(toggle).toHaveAttribute('aria-checked', 'true');
     await toggle.click();
     await expect(toggle).toHaveAttribute('aria-checked', 'false');
+    await scanLightAndDark(popup);
+    await scanLightAndDark(options.page);
     await expect.poll(() => count(profile, 'profile')).toBe(0);
     // The options page follows the popup.
     await expect(options.page.getByTestId('show-pay-profiles')).not.toBeChecked();
@@ -87,6 +99,12 @@ test.describe('first-time user', () => {
     await expectPayButtons(home, { minPosts: 3 });
     await expect.poll(() => count(profile, 'profile')).toBe(1);
     await expect(options.page.getByTestId('show-pay-posts')).toBeChecked();
+
+    // The "Open a wallet" form in English, with every field's error shown.
+    await popup.getByTestId('signup-link').click();
+    await popup.getByTestId('signup-submit').click();
+    await expect(popup.getByTestId('signup-terms-error')).toBeVisible();
+    await scanLightAndDark(popup);
   });
 
   test('should line the profile Pay button up with More and Message in the header row, light and dark', async ({
