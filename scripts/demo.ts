@@ -6,7 +6,9 @@
  * (English + light, French + dark by default) it signs in from the popup, shows the timeline and a profile
  * with their Pay buttons, opens the confirm window from a post's Pay button (tweet mode, then private mode),
  * confirms the public tweet, shows X's composer filled with it, posts it, lets "X" deliver it to the wallet's
- * webhook (signed as X does), and shows the popup before and after.
+ * webhook (signed as X does), and shows the popup before and after. Before that, a first-time user opens a wallet
+ * in the popup and adds money by card (a local Stripe stand-in, tests/fake-stripe), and the options show the Pay
+ * buttons' off switch.
  *
  * Usage: npm run demo [-- --out docs/screenshots] [--looks en-light,fr-dark,en-dark,fr-light] [--no-build]
  * Writes <out>/<lang>-<theme>/<n>-<name>.png and prints each file with its size.
@@ -17,6 +19,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BrowserContext, Page } from '@playwright/test';
 import { launchChromium } from '../tests/e2e/browser-path';
+import { SECRET_KEY, startFakeStripe, WEBHOOK_SECRET, type FakeStripe } from '../tests/fake-stripe';
 import { DEMO_PASSWORD, startTestWallet, type TestWallet } from '../tests/e2e/wallet-server';
 import { routeX, X } from '../tests/e2e/x-pages';
 import { ME, postId, USERS } from '../tests/fixtures/x/data';
@@ -41,12 +44,14 @@ const X_VIEWPORT = { width: 1200, height: 760 };
 const POPUP_VIEWPORT = { width: 380, height: 360 };
 const CONFIRM_VIEWPORT = { width: 420, height: 640 };
 const TIMEOUT = 15_000;
+/** The wallet's public address as Stripe knows it (the browser is routed from there to the local wallet). */
+const PUBLIC_URL = 'https://wallet.demo.test';
 
 declare const chrome: { storage: { local: { set(items: Record<string, unknown>): Promise<void> } } };
 
-const COPY: Record<Lang, { message: string }> = {
-  en: { message: 'Thanks for the coffee ☕' },
-  fr: { message: 'Merci pour le café ☕' },
+const COPY: Record<Lang, { message: string; name: string; email: string }> = {
+  en: { message: 'Thanks for the coffee ☕', name: 'Nora Jones', email: 'nora@example.com' },
+  fr: { message: 'Merci pour le café ☕', name: 'Nora Dupont', email: 'nora@exemple.fr' },
 };
 
 function looks(): Look[] {
@@ -125,7 +130,56 @@ async function latestTweetText(wallet: TestWallet): Promise<string> {
   return text;
 }
 
-async function story(look: Look, wallet: TestWallet): Promise<void> {
+/** A first-time user: opens a wallet in the popup, sees the next steps, adds 20 € by card; then signs out. */
+async function firstSteps(
+  look: Look,
+  context: BrowserContext,
+  extensionId: string,
+  stripe: FakeStripe,
+  walletUrl: string,
+): Promise<void> {
+  // Checkout sends the user back to the wallet's public address: served by this wallet.
+  await context.route(`${PUBLIC_URL}/**`, async (route) => {
+    const res = await fetch(route.request().url().replace(PUBLIC_URL, walletUrl));
+    await route.fulfill({
+      status: res.status,
+      headers: Object.fromEntries(res.headers),
+      body: await res.text(),
+    });
+  });
+  const popup = await extensionPage(context, extensionId, 'popup.html', POPUP_VIEWPORT);
+  await popup.getByTestId('signup-link').click();
+  await popup.getByTestId('signup-email').fill(COPY[look.lang].email);
+  await popup.getByTestId('signup-name').fill(COPY[look.lang].name);
+  await popup.getByTestId('signup-password').fill('a long passphrase');
+  await popup.getByTestId('signup-terms').check();
+  await shot(look, '8-popup-signup', popup, POPUP_VIEWPORT);
+  await popup.getByTestId('signup-submit').click();
+  await popup.getByTestId('next-steps').waitFor({ timeout: TIMEOUT });
+  await popup.getByTestId('topup-amount').fill('20');
+  await shot(look, '9-popup-welcome', popup, POPUP_VIEWPORT);
+  const [checkout] = await Promise.all([
+    context.waitForEvent('page', (p) => p.url().startsWith(stripe.url)),
+    popup.getByTestId('topup-submit').click(),
+  ]);
+  await popup.locator('[data-testid="topup-list"] li[data-status="pending"]').waitFor({ timeout: TIMEOUT });
+  await shot(look, '10-popup-topup-pending', popup, POPUP_VIEWPORT);
+  await checkout.getByTestId('fake-stripe-pay').click();
+  await checkout.waitForURL(`${PUBLIC_URL}/top-up/done`, { timeout: TIMEOUT });
+  await checkout.close();
+  await popup.reload();
+  await popup.locator('[data-testid="topup-list"] li[data-status="credited"]').waitFor({ timeout: TIMEOUT });
+  await shot(look, '11-popup-topup-credited', popup, POPUP_VIEWPORT);
+  await popup.getByTestId('signout').click();
+  await popup.close();
+
+  const options = await extensionPage(context, extensionId, 'options.html', { width: 760, height: 900 });
+  await options.getByTestId('show-pay-posts').waitFor({ timeout: TIMEOUT });
+  await shot(look, '12-options', options, { width: 760, height: 900 });
+  await options.close();
+}
+
+async function story(look: Look, wallet: TestWallet, stripe: FakeStripe): Promise<void> {
   const { context, close } = await launch(look);
   try {
     await routeX(context, { lang: look.lang, theme: look.theme });
@@ -136,6 +190,8 @@ async function story(look: Look, wallet: TestWallet): Promise<void> {
       walletUrl: wallet.url,
       language: look.lang,
     });
+
+    await firstSteps(look, context, extensionId, stripe, wallet.url);
 
     // The popup: sign in, then the balance before paying.
     const popup = await extensionPage(context, extensionId, 'popup.html', POPUP_VIEWPORT);
@@ -227,10 +283,20 @@ async function story(look: Look, wallet: TestWallet): Promise<void> {
 build();
 for (const look of looks()) {
   console.log(`${look.lang}, ${look.theme}:`);
-  const wallet = await startTestWallet();
+  const stripe = await startFakeStripe();
+  const wallet = await startTestWallet({
+    stripe: {
+      secretKey: SECRET_KEY,
+      webhookSecret: WEBHOOK_SECRET,
+      publicUrl: PUBLIC_URL,
+      apiUrl: stripe.url,
+    },
+  });
+  stripe.webhookUrl = `${wallet.url}/v1/webhooks/stripe`;
   try {
-    await story(look, wallet);
+    await story(look, wallet, stripe);
   } finally {
     await wallet.close();
+    await stripe.close();
   }
 }
