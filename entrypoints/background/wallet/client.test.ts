@@ -200,3 +200,119 @@ describe('WalletClient against a forged wallet URL (red team)', () => {
     expect(fake.calls[0]).toMatchObject({ method: 'POST', path: '/v1/auth/login' });
   });
 });
+
+describe('WalletClient: opening a wallet and adding money', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  /** A wallet where `taken@example.test` already has a wallet, with the password `their password`. */
+  function wallet(opts: { createFails?: 'network' | 'server' } = {}) {
+    const accounts = new Map<string, string>([['taken@example.test', 'their password']]);
+    let creates = 0;
+    const fake = createFakeFetch({
+      'POST /v1/accounts': (c) => {
+        creates++;
+        const b = c.body as { email: string; password: string };
+        if (opts.createFails === 'server') return problem(503, 'internal');
+        if (accounts.has(b.email))
+          return problem(409, 'conflict', 'An account with this email address already exists.');
+        accounts.set(b.email, b.password);
+        if (opts.createFails === 'network') throw new TypeError('Failed to fetch');
+        return json(201, { ...ME, email: b.email });
+      },
+      'POST /v1/auth/login': (c) => {
+        const b = c.body as { email: string; password: string };
+        return accounts.get(b.email) === b.password
+          ? json(200, { accessToken: 'A1', refreshToken: 'R1', tokenType: 'Bearer', expiresIn: 900 })
+          : problem(401, 'unauthorized');
+      },
+      'GET /v1/me': () => json(200, ME),
+      'POST /v1/me/top-ups': (c) =>
+        c.headers['idempotency-key'] === 'card-key'
+          ? json(202, {
+              topUp: { id: 'tu_1', status: 'pending' },
+              checkoutUrl: 'https://checkout.stripe.com/c/pay/cs_1',
+            })
+          : json(201, { ...ME, balance: { availableCents: 2100, heldCents: 0 } }),
+      'GET /v1/me/top-ups': () => problem(404, 'not_found'),
+    });
+    return { ...fake, creates: () => creates };
+  }
+
+  it('should open a wallet, then sign in with it', async () => {
+    const w = wallet();
+    const me = await client(w.fetch).signUp({
+      email: 'new@example.test',
+      password: 'a long passphrase',
+      displayName: 'N',
+    });
+    expect(me.ok).toBe(true);
+    expect(await tokensItem.getValue()).toMatchObject({ accessToken: 'A1', accountId: 'acc-1' });
+    expect(w.calls.find((c) => c.path === '/v1/accounts')?.body).toEqual({
+      email: 'new@example.test',
+      password: 'a long passphrase',
+      displayName: 'N',
+      kind: 'person',
+    });
+  });
+
+  it('should say "taken" for an address with another password, and sign in when the password is theirs', async () => {
+    const w = wallet();
+    const taken = await client(w.fetch).signUp({
+      email: 'taken@example.test',
+      password: 'not theirs!!',
+      displayName: 'T',
+    });
+    expect(taken).toMatchObject({ ok: false, code: 'conflict' });
+    expect(await tokensItem.getValue()).toBeNull();
+    const same = await client(w.fetch).signUp({
+      email: 'taken@example.test',
+      password: 'their password',
+      displayName: 'T',
+    });
+    expect(same.ok).toBe(true);
+  });
+
+  it('should never send the creation twice by itself; a lost answer is found by signing in', async () => {
+    const lost = wallet({ createFails: 'network' });
+    const me = await client(lost.fetch).signUp({
+      email: 'new@example.test',
+      password: 'a long passphrase',
+      displayName: 'N',
+    });
+    // The account was made but its answer lost: one attempt, then signed in with it.
+    expect(lost.creates()).toBe(1);
+    expect(me.ok).toBe(true);
+    const down = wallet({ createFails: 'server' });
+    expect(
+      await client(down.fetch).signUp({
+        email: 'x@example.test',
+        password: 'a long passphrase',
+        displayName: 'X',
+      }),
+    ).toMatchObject({
+      ok: false,
+      code: 'internal',
+    });
+    expect(down.creates()).toBe(1);
+  });
+
+  it('should tell a card top-up (Checkout page) from an instant one, and read no top-ups from an older wallet', async () => {
+    const w = wallet();
+    const c = client(w.fetch);
+    await c.login('taken@example.test', 'their password');
+    const card = await c.topUp(2000, 'card-key');
+    expect(card).toMatchObject({
+      ok: true,
+      value: { kind: 'card', checkout: { checkoutUrl: 'https://checkout.stripe.com/c/pay/cs_1' } },
+    });
+    const instant = await c.topUp(2000, 'other-key');
+    expect(instant).toMatchObject({
+      ok: true,
+      value: { kind: 'instant', me: { balance: { availableCents: 2100 } } },
+    });
+    expect(
+      w.calls.filter((x) => x.path === '/v1/me/top-ups').map((x) => x.headers['idempotency-key']),
+    ).toEqual(['card-key', 'other-key']);
+    expect(await c.topUps()).toMatchObject({ ok: true, value: [] });
+  });
+});

@@ -141,8 +141,9 @@ export class WalletClient {
 
   /**
    * Opens a wallet, then signs in. One attempt (no automatic retry: a lost answer would come back as "taken");
-   * an address already taken is tried as a sign-in with the same password, so a wallet whose creation answer was
-   * lost (or that the user already had) just signs in. `conflict` means taken by someone else.
+   * after a conflict or a lost answer the same e-mail and password are tried as a sign-in, so a wallet whose
+   * creation answer was lost (or that the user already had) just signs in. `conflict` means taken by someone
+   * else; `network` means nothing could be created.
    */
   async signUp(input: { email: string; password: string; displayName: string }): Promise<ApiResult<Me>> {
     const base = await this.baseUrl();
@@ -162,9 +163,11 @@ export class WalletClient {
       },
       { ...this.http, backoffMs: [] },
     );
-    if (!created.ok && created.code !== 'conflict') return created;
+    // Taken, or no answer (the wallet may have made it before the answer was lost): the same e-mail and
+    // password sign in if the wallet exists; otherwise the first failure stands.
+    if (!created.ok && !['conflict', 'network', 'internal'].includes(created.code)) return created;
     const me = await this.login(input.email, input.password);
-    if (!me.ok && !created.ok && me.code === 'unauthorized') return created;
+    if (!me.ok && !created.ok && (me.code === 'unauthorized' || me.code === created.code)) return created;
     return me;
   }
 
