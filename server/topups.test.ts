@@ -171,6 +171,34 @@ describe('card top-ups (Stripe Checkout)', () => {
     expect(await balance(u)).toBe(0);
   });
 
+  it('credits a delayed payment method only when it succeeds, and marks an abandoned Checkout expired', async () => {
+    const u = await w.user();
+    const t = await topUp(u, 2500);
+    const session = stripe.sessions.get(t.sessionId)!;
+    // A delayed method (SEPA…): completed but unpaid credits nothing; async_payment_succeeded does.
+    const unpaid = stripe.event('checkout.session.completed', { ...session, status: 'complete' });
+    expect((await deliver(unpaid)).status).toBe(200);
+    expect(await balance(u)).toBe(0);
+    const succeeded = stripe.event('checkout.session.async_payment_succeeded', {
+      ...session,
+      status: 'complete',
+      payment_status: 'paid',
+      payment_intent: 'pi_test_delayed',
+    });
+    expect((await deliver(succeeded)).status).toBe(200);
+    expect(await balance(u)).toBe(2500);
+
+    const other = await topUp(u, 1000);
+    const expired = stripe.event('checkout.session.expired', {
+      ...stripe.sessions.get(other.sessionId)!,
+      status: 'expired',
+    });
+    expect((await deliver(expired)).status).toBe(200);
+    expect((await history(u)).find((x) => x.id === other.topUpId)?.status).toBe('expired');
+    expect(await balance(u)).toBe(2500);
+    await assertInvariants(w.db);
+  });
+
   it('handles a refund that arrives before the completed event (out of order): nothing is credited', async () => {
     const u = await w.user();
     const t = await topUp(u, 2000);
