@@ -194,6 +194,7 @@ test.describe('first-time user', () => {
     await confirm.getByTestId('preset-500').click();
     await pressConfirm(confirm);
     await expect(confirm.getByTestId('payment-status')).toHaveAttribute('data-status', 'completed');
+    await confirm.close();
 
     // History shows both: the payment to @alice and the credited top-up.
     await popup.reload();
@@ -202,5 +203,14 @@ test.describe('first-time user', () => {
     await expect(paid).toContainText('@alice');
     await expect(paid).toContainText('5,00 €');
     await expect(popup.getByTestId('topup-list').locator('li').first()).toContainText('Crédité');
+
+    // Pay buttons off: none left on the profile, but the popup still pays the profile in the tab.
+    await popup.getByTestId('pay-buttons-toggle').click();
+    await expect.poll(() => count(x, 'profile')).toBe(0);
+    await x.bringToFront();
+    await popup.reload();
+    await expect(popup.getByTestId('pay-current-tab')).toContainText('@alice');
+    const again = await confirmWindow(context, () => popup.getByTestId('pay-current-tab').click());
+    await expect(again.getByTestId('recipient-handle')).toHaveText('@alice');
   });
 });
