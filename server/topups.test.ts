@@ -204,7 +204,10 @@ describe('card top-ups (Stripe Checkout)', () => {
     const t = await topUp(u, 2000);
     const paid = stripe.paidEvent(t.sessionId);
     const refunded = stripe.refundEvent(t.sessionId, 2000);
+    const asked = stripe.requests.length;
     expect((await deliver(refunded)).status).toBe(200);
+    // The charge names only its PaymentIntent: the wallet asked Stripe which Checkout Session it paid.
+    expect(stripe.requests.slice(asked)).toMatchObject([{ method: 'GET', path: '/v1/checkout/sessions' }]);
     expect((await deliver(paid)).status).toBe(200);
     expect(await balance(u)).toBe(0);
     expect(await history(u)).toMatchObject([{ id: t.topUpId, status: 'refunded', refundedCents: 2000 }]);

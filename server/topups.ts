@@ -108,7 +108,14 @@ export type TopUpEvent =
       paymentIntentId: string | null;
     }
   | { kind: 'failed' | 'expired'; sessionId: string }
-  | { kind: 'refunded'; paymentIntentId: string | null; topUpId: string | null; amountRefunded: number };
+  | {
+      kind: 'refunded';
+      paymentIntentId: string | null;
+      topUpId: string | null;
+      /** The Checkout Session of the payment, when it had to be asked of Stripe (see the webhook route). */
+      sessionId?: string | null;
+      amountRefunded: number;
+    };
 
 export type EventOutcome =
   | 'duplicate'
@@ -133,6 +140,7 @@ async function lockForRefund(
   tx: Queryable,
   topUpId: string | null,
   paymentIntentId: string | null,
+  sessionId: string | null,
 ): Promise<TopUpRow | undefined> {
   if (topUpId) {
     const [row] = await tx.query<TopUpRow & Record<string, unknown>>(
@@ -141,12 +149,20 @@ async function lockForRefund(
     );
     if (row) return row;
   }
-  if (!paymentIntentId) return undefined;
-  const [row] = await tx.query<TopUpRow & Record<string, unknown>>(
-    `SELECT * FROM top_ups WHERE payment_intent_id = $1 FOR UPDATE`,
-    [paymentIntentId],
-  );
-  return row;
+  if (paymentIntentId) {
+    const [row] = await tx.query<TopUpRow & Record<string, unknown>>(
+      `SELECT * FROM top_ups WHERE payment_intent_id = $1 FOR UPDATE`,
+      [paymentIntentId],
+    );
+    if (row) return row;
+  }
+  return sessionId ? lockBySession(tx, sessionId) : undefined;
+}
+
+/** True when a top-up already knows this PaymentIntent (its payment was credited). */
+export async function knowsPaymentIntent(q: Queryable, paymentIntentId: string): Promise<boolean> {
+  const rows = await q.query(`SELECT 1 FROM top_ups WHERE payment_intent_id = $1`, [paymentIntentId]);
+  return rows.length > 0;
 }
 
 /**
@@ -170,7 +186,7 @@ export async function applyTopUpEvent(
 
     const row =
       event.kind === 'refunded'
-        ? await lockForRefund(tx, event.topUpId, event.paymentIntentId)
+        ? await lockForRefund(tx, event.topUpId, event.paymentIntentId, event.sessionId ?? null)
         : await lockBySession(tx, event.sessionId);
     if (!row) return { outcome: 'unknown' as const };
     await tx.query(`UPDATE stripe_events SET top_up_id = $2 WHERE id = $1`, [eventId, row.id]);

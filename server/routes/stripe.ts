@@ -8,7 +8,7 @@ import type Stripe from 'stripe';
 import type { Deps } from '../deps';
 import { ApiError } from '../errors';
 import { toTopUpEvent } from '../stripe';
-import { applyTopUpEvent } from '../topups';
+import { applyTopUpEvent, knowsPaymentIntent } from '../topups';
 import { json, problems, type App } from './common';
 
 const PAGES = {
@@ -74,6 +74,19 @@ export function registerStripeRoutes(app: App, deps: Deps) {
         throw new ApiError('invalid_request', 'Bad or missing Stripe-Signature.');
       }
       const ask = toTopUpEvent(event);
+      // A refund seen before its payment was credited (events out of order): which Checkout Session paid that
+      // PaymentIntent is asked of Stripe (a failure answers 500, and Stripe delivers the event again later).
+      if (
+        ask?.kind === 'refunded' &&
+        ask.paymentIntentId &&
+        !(await knowsPaymentIntent(deps.db, ask.paymentIntentId))
+      ) {
+        const found = await deps.stripe.client.checkout.sessions.list({
+          payment_intent: ask.paymentIntentId,
+          limit: 1,
+        });
+        ask.sessionId = found.data[0]?.id ?? null;
+      }
       if (ask) {
         const r = await applyTopUpEvent(deps, event.id, event.type, ask);
         deps.log.info('stripe event', { eventId: event.id, type: event.type, ...r });

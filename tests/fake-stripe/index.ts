@@ -168,7 +168,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         refunded: charge.amount_refunded === charge.amount,
         currency: s.currency,
         payment_intent: charge.pi,
-        metadata: s._piMetadata,
+        // Not assumed to inherit the PaymentIntent's metadata: the wallet must find the top-up without it.
+        metadata: {},
         paid: true,
         status: 'succeeded',
       });
@@ -244,6 +245,14 @@ export async function startFakeStripe(): Promise<FakeStripe> {
           sessions.set(id, session);
           if (cacheKey) idempotent.set(cacheKey, id);
           return send(res, 200, publicSession(session));
+        }
+        if (req.method === 'GET' && url.pathname === '/v1/checkout/sessions') {
+          const pi = url.searchParams.get('payment_intent');
+          const data = [...sessions.values()]
+            .filter((x) => !pi || x.payment_intent === pi)
+            .slice(0, Number(url.searchParams.get('limit') ?? 10))
+            .map(publicSession);
+          return send(res, 200, { object: 'list', url: '/v1/checkout/sessions', has_more: false, data });
         }
         if (req.method === 'GET' && sessionPath) {
           const s = sessions.get(sessionPath[1]!);
