@@ -13,9 +13,9 @@
  * never navigates the page away (the user's place and drafts stay) and leaves no half-filled composer.
  */
 import { browser } from 'wxt/browser';
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { TWEET_ID_RE, type FillComposerData, type MessageReply } from '../../utils/messaging';
 import { fillEditor, isEmptyEditor, waitFor } from '../../utils/x/fill';
+import type { ScriptContext } from '../../utils/x/lifecycle';
 import {
   findDialogComposer,
   findInlineComposer,
@@ -80,7 +80,7 @@ async function fill(data: unknown): Promise<Reply> {
 }
 
 /** Answers the background's `fillComposer` messages in this tab. */
-export function fillComposer(ctx: ContentScriptContext): void {
+export function fillComposer(ctx: ScriptContext): void {
   let busy: Promise<Reply> | null = null;
   const listener = (message: unknown, sender: { id?: string }): Promise<Reply> | undefined => {
     if (!message || typeof message !== 'object' || (message as { type?: unknown }).type !== 'fillComposer') {

@@ -1,16 +1,18 @@
 /**
  * The x.com content script: registers each feature (one file per feature). Each one runs inside its own
- * try/catch, so a feature broken by an X change leaves the others working. Everything is bound to `ctx`: when
+ * try/catch, so a feature broken by an X change leaves the others working. Everything is bound to the script's
+ * own context (utils/x/lifecycle.ts), not to WXT's `ctx`, which a page can switch off with a forged event: when
  * the extension is reloaded or updated, the observer stops and the buttons go.
  */
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
+import { createScriptContext, type ScriptContext } from '../../utils/x/lifecycle';
 import { fillComposer } from './fill-composer';
 import { pageUrl } from './page-url';
 import { payOnProfile } from './pay-on-profile';
 import { payOnTweet } from './pay-on-tweet';
 
-const FEATURES: [string, (ctx: ContentScriptContext) => void][] = [
+const FEATURES: [string, (ctx: ScriptContext) => void][] = [
   ['pay-on-tweet', payOnTweet],
   ['pay-on-profile', payOnProfile],
   ['fill-composer', fillComposer],
@@ -24,7 +26,10 @@ export default defineContentScript({
     'https://mobile.x.com/*',
     'https://mobile.twitter.com/*',
   ],
-  main(ctx) {
+  // WXT's "content script started" message would tell the page the extension id.
+  noScriptStartedPostMessage: true,
+  main() {
+    const ctx = createScriptContext(() => browser.runtime?.id != null);
     for (const [name, feature] of FEATURES) {
       try {
         feature(ctx);

@@ -6,7 +6,7 @@
  */
 import type { Page } from '@playwright/test';
 import { ME, USERS } from '../fixtures/x/data';
-import { openX, payButtonOf } from './pages/x';
+import { openX, payButtonInfo, payButtonOf } from './pages/x';
 import {
   badgeText,
   confirmWindow,
@@ -29,11 +29,11 @@ let tweetSeq = 0;
 const newTweetId = () => `19${String(Date.now()).padStart(15, '0')}${tweetSeq++}`;
 
 function payOnProfile(x: Page, handle: string) {
-  return () =>
-    x
-      .locator('[data-tweetez-payez="profile"]')
-      .getByRole('button', { name: `Pay @${handle}` })
-      .click();
+  return async () => {
+    const label = async () => (await payButtonInfo(x, '[data-tweetez-payez="profile"]'))?.label;
+    await expect.poll(label).toBe(`Pay @${handle}`);
+    await x.locator('[data-tweetez-payez="profile"]').click();
+  };
 }
 
 test.describe('payments against the real wallet', () => {
