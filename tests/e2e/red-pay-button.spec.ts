@@ -173,7 +173,6 @@ test.describe('red team: hostile page against the Pay button', () => {
     await routeX(context);
     const page = await context.newPage();
     await page.goto(`${X}/alice`);
-    const host = page.locator('[data-tweetez-payez="profile"]');
     await expect
       .poll(async () => (await payButtons(page)).filter((b) => b?.variant === 'profile').map((b) => b?.label))
       .toEqual(['Pay @alice']);
