@@ -7,6 +7,7 @@
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { createScriptContext, type ScriptContext } from '../../utils/x/lifecycle';
+import { composerGuard } from './composer-guard';
 import { fillComposer } from './fill-composer';
 import { pageUrl } from './page-url';
 import { payOnProfile } from './pay-on-profile';
@@ -16,6 +17,7 @@ const FEATURES: [string, (ctx: ScriptContext) => void][] = [
   ['pay-on-tweet', payOnTweet],
   ['pay-on-profile', payOnProfile],
   ['fill-composer', fillComposer],
+  ['composer-guard', composerGuard],
   ['page-url', pageUrl],
 ];
 
