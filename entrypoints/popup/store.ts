@@ -70,7 +70,14 @@ export function createPopupStore(send: typeof sendMessage = sendMessage) {
       if (r.ok)
         set({
           phase: 'ready',
-          summary: { me: r.me, pending: r.pending, recent: r.recent, topUps: r.topUps ?? [] },
+          summary: {
+            me: r.me,
+            pending: r.pending,
+            recent: r.recent,
+            notWrittenByUs: r.notWrittenByUs,
+            composerChanged: r.composerChanged,
+            topUps: r.topUps ?? [],
+          },
           error: null,
         });
       else fail(r.code, keepPhase);

@@ -5,7 +5,6 @@
  * add its buttons back. Until the setting is read, no button is added (no flash of buttons the user turned off).
  */
 import { browser } from 'wxt/browser';
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import {
   changedPlaces,
   PAY_BUTTONS_KEY,
@@ -13,6 +12,7 @@ import {
   type PayButtonPlace,
   type PayButtonsSetting,
 } from '../../utils/pay-buttons';
+import type { ScriptContext } from '../../utils/x/lifecycle';
 import { PAY_HOST_PROFILE, PAY_HOST_TWEET } from '../../utils/x/selectors';
 import { removePayHost } from './pay-button';
 
@@ -51,7 +51,7 @@ function apply(next: PayButtonsSetting): void {
 }
 
 /** Reads the setting, then follows its changes (bound to `ctx`). */
-export function payButtonsSwitch(ctx: ContentScriptContext): void {
+export function payButtonsSwitch(ctx: ScriptContext): void {
   const onChanged = (changes: Record<string, { newValue?: unknown }>, area: string) => {
     if (area !== 'local' || !(PAY_BUTTONS_KEY in changes) || ctx.isInvalid) return;
     apply(sanitizePayButtons(changes[PAY_BUTTONS_KEY]?.newValue));

@@ -10,7 +10,7 @@ import { expect, test as base } from './fixtures';
 import { openExtensionPage, patchSettings } from './pages/extension';
 import { OptionsPage } from './pages/options';
 import { confirmWindow, pressConfirm } from './pages/wallet';
-import { expectPayButtons, openX } from './pages/x';
+import { expectPayButtons, openX, payButtonInfo } from './pages/x';
 import { startTestWallet, type TestWallet } from './wallet-server';
 
 /**
@@ -113,14 +113,17 @@ test.describe('first-time user', () => {
     for (const theme of ['light', 'dark'] as const) {
       const page = await openX(context, '/alice', { theme });
       await page.locator('[data-tweetez-payez="profile"]').waitFor();
+      // The shadow root is closed; the button fills its host, so the host's box is the button's.
+      expect(await payButtonInfo(page, '[data-tweetez-payez="profile"]')).toMatchObject({
+        label: 'Pay @alice',
+      });
       const boxes = await page.evaluate(() => {
-        const box = (el: Element | null | undefined) => {
+        const box = (el: Element | null) => {
           const r = el!.getBoundingClientRect();
           return { top: r.top, bottom: r.bottom };
         };
-        const host = document.querySelector('[data-tweetez-payez="profile"]')!;
         return {
-          pay: box(host.shadowRoot!.querySelector('button')),
+          pay: box(document.querySelector('[data-tweetez-payez="profile"]')),
           more: box(document.querySelector('[data-testid="userActions"]')),
           message: box(document.querySelector('[data-testid="sendDMFromProfile"]')),
         };
@@ -187,9 +190,7 @@ test.describe('first-time user', () => {
 
     // Pay @alice 5 € privately from her profile.
     const x = await openX(context, '/alice');
-    const confirm = await confirmWindow(context, () =>
-      x.locator('[data-tweetez-payez="profile"]').getByRole('button', { name: 'Pay @alice' }).click(),
-    );
+    const confirm = await confirmWindow(context, () => x.locator('[data-tweetez-payez="profile"]').click());
     await confirm.getByTestId('mode-private').check();
     await confirm.getByTestId('preset-500').click();
     await pressConfirm(confirm);
