@@ -8,7 +8,8 @@ import { browser } from 'wxt/browser';
 import { resolveLang } from '../../utils/i18n';
 import { getSettings, trackedItem } from '../../utils/storage';
 import type { WalletClient } from './wallet/client';
-import { awaitingMyConfirmation, trackPayments, type Lang, type Notice } from './wallet/status';
+import type { Lang } from '../../core/lang';
+import { awaitingMyConfirmation, trackPayments, type Notice } from './wallet/status';
 import { FINAL_STATUSES, type Payment } from '../../core/wallet-types';
 
 export const POLL_ALARM = 'poll-payments';

@@ -12,7 +12,7 @@ import { parseAmount } from '@/core/money';
 import { formatPaymentTweet } from '@/core/payment-tweet';
 import { checkPayment, DEFAULT_CONFIG } from '@/core/rules';
 import { App } from './App';
-import { tweetReasonText } from './tweet-reason';
+import { tweetReasonText } from '@/utils/i18n';
 
 const XSS = [
   '<img src=x onerror="window.__xss=1">',

@@ -14,7 +14,8 @@ export interface PostTarget {
 }
 
 export type Theme = 'light' | 'dark';
-export type Lang = 'en' | 'fr';
+export type { Lang } from '../../core/lang';
+import type { Lang } from '../../core/lang';
 
 /** `/<handle>` and its tabs (CPFT `URL_PROFILE_RE`); anything deeper (a status, /photo) is not the profile page. */
 const PROFILE_PATH_RE = new RegExp(
