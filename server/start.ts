@@ -50,6 +50,8 @@ export interface WalletServerOptions {
    * initdb), written after the migrations when absent. Named after the migrations, so never stale.
    */
   pgliteTemplateDir?: string;
+  /** Tests: called between an idempotent request's claim and its execution (to hold a request in flight). */
+  beforeExecute?: Deps['beforeExecute'];
 }
 
 export interface WalletServer {
@@ -91,6 +93,7 @@ export async function createWallet(opts: WalletServerOptions = {}): Promise<Wall
     log: opts.log === false ? silentLogger : jsonLogger(),
     ...(opts.xConsumerSecret ? { xConsumerSecret: opts.xConsumerSecret } : {}),
     ...(opts.scryptN ? { scryptN: opts.scryptN } : {}),
+    ...(opts.beforeExecute ? { beforeExecute: opts.beforeExecute } : {}),
   };
   try {
     await releaseOrphanClaims(db);
