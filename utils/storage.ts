@@ -1,5 +1,5 @@
 /**
- * Every stored item of the extension, declared once (DESIGN.md layout; wallet-security.md §4).
+ * Every stored item of the extension, declared once (SECURITY.md "Secrets stay in trusted contexts").
  *
  * - `session:` (memory only, cleared when the browser closes, never exposed to content scripts): the wallet
  *   tokens, the pending Pay requests and the confirm window. {@link restrictSessionStorage} locks the area to

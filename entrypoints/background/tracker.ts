@@ -1,5 +1,5 @@
 /**
- * Status tracking (issue 5 item 5): poll the wallet for the payments that can still change, notify each new
+ * Status tracking: poll the wallet for the payments that can still change, notify each new
  * notifiable status once (entrypoints/background/wallet/status.ts), and keep the toolbar badge at the number of payments awaiting
  * the user's confirmation. Runs on the `poll` alarm, after sign-in, after a payment and whenever a page reads the
  * summary.

@@ -14,7 +14,7 @@ import type { ConfirmContext, FillOutcome, sendMessage } from '@/utils/messaging
 import { useArming } from './use-arming';
 import { FINAL_STATUSES, type Payment, type PaymentMode } from '@/core/wallet-types';
 
-/** Confirm arms this long after the window got focus (clickjacking defence, DESIGN.md "Trust boundaries"). */
+/** Confirm arms this long after the window got focus (clickjacking defence, docs/ARCHITECTURE.md "Trust boundaries"). */
 export const ARM_DELAY_MS = 1000;
 const POLL_MS = 2500;
 

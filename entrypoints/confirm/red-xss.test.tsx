@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 /**
- * Red team (issue 7): hostile strings from X and the wallet (display names, handles echoed back, messages) render
+ * Attacks: hostile strings from X and the wallet (display names, handles echoed back, messages) render
  * as text in the confirm window, never as markup.
  */
 import { render } from 'preact';

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 /**
- * Red team (issue 7): hostile display names, messages and tweet texts from the wallet render as text in the popup
+ * Attacks: hostile display names, messages and tweet texts from the wallet render as text in the popup
  * (balance header, pending confirmations, history), never as markup.
  */
 import { render } from 'preact';

@@ -1,6 +1,6 @@
 /**
  * The in-page Pay button, in its own shadow root so X's styles cannot reach it and ours cannot leak. The host
- * carries the test hook `data-tweetez-payez="tweet|profile"` (DESIGN.md "Test hooks") and `data-theme`; inside
+ * carries the test hook `data-tweetez-payez="tweet|profile"` (docs/ARCHITECTURE.md "Test hooks") and `data-theme`; inside
  * is one `button` named "Pay @handle" / "Payer @handle".
  *
  * Plain DOM, not Preact: the button is one element with an icon, and Preact alone (≈ 5 KB gzip) would take the
@@ -27,7 +27,7 @@ const ICON = [
 ];
 
 /**
- * X's look, per theme (x-dom.md §7): action icons 18.75 px in the secondary text colour, a round tinted hover,
+ * X's look, per theme: action icons 18.75 px in the secondary text colour, a round tinted hover,
  * X's light-blue focus ring; the profile variant is X's 36 px outlined round button (like "Message").
  */
 const CSS = `

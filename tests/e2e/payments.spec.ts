@@ -1,5 +1,5 @@
 /**
- * The payment flows end to end (issue 5 item 9): the built extension in Chromium, the offline X pages, and the
+ * The payment flows end to end: the built extension in Chromium, the offline X pages, and the
  * REAL wallet server (tests/e2e/wallet-server.ts: demo seed, in-memory database, ephemeral port). Tweets reach
  * the server's webhook signed as X would sign them. One server per worker: each test signs in afresh and checks
  * changes relative to what it found.
