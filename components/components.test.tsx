@@ -9,6 +9,7 @@ import { RecipientCard } from './RecipientCard';
 import { StatusBadge, statusTone } from './StatusBadge';
 import { byTestId, mount } from '../tests/helpers/render';
 import { TweetPreview } from './TweetPreview';
+import { aPayment } from '../tests/helpers/wallet-data';
 
 afterEach(() => {
   document.body.innerHTML = '';
@@ -22,25 +23,12 @@ const parse: ParseAmount = (text) => {
 };
 
 function payment(over: Partial<Payment> = {}): Payment {
-  return {
-    id: 'p1',
-    direction: 'sent',
+  return aPayment({
     payer: { handle: 'me', displayName: 'Me' },
-    recipient: { handle: 'bob', displayName: 'Bob', registered: true },
     amountCents: 1250,
-    feeCents: 0,
-    currency: 'EUR',
-    message: null,
-    mode: 'tweet',
-    status: 'completed',
     tweetText: '@SMoneyfr #envoyer 12,50EUR @bob',
-    tweetId: null,
-    replyToTweetId: null,
-    createdAt: '2026-11-23T09:00:00.000Z',
-    updatedAt: '2026-11-23T09:00:00.000Z',
-    expiresAt: null,
     ...over,
-  };
+  });
 }
 
 describe('resolveAmount', () => {

@@ -5,6 +5,7 @@
  * changes relative to what it found.
  */
 import type { Page } from '@playwright/test';
+import { formatAmount } from '../../core/money';
 import { ME, USERS } from '../fixtures/x/data';
 import { openX, payButtonOf } from './pages/x';
 import {
@@ -22,8 +23,7 @@ import {
 
 const alice = USERS.find((u) => u.handle === 'alice')!;
 const BOT = { handle: 'SMoneyfr', userId: '100000000000000009' };
-const euros = (cents: number) =>
-  new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' }).format(cents / 100);
+const euros = (cents: number) => formatAmount(cents, 'en');
 let tweetSeq = 0;
 /** A fresh X post id for a delivered tweet. */
 const newTweetId = () => `19${String(Date.now()).padStart(15, '0')}${tweetSeq++}`;

@@ -1,29 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Payment, PaymentStatus } from '../../../core/wallet-types';
+import { aPayment } from '../../../tests/helpers/wallet-data';
 import { awaitingMyConfirmation, noticeFor } from './status';
 
-const payment = (
-  direction: Payment['direction'],
-  status: PaymentStatus,
-  recipient: string | null = 'bob',
-): Payment => ({
-  id: `p-${direction}-${status}`,
-  direction,
-  payer: { handle: 'alice', displayName: 'Alice' },
-  recipient: { handle: recipient, displayName: null, registered: true },
-  amountCents: 1250,
-  feeCents: 0,
-  currency: 'EUR',
-  message: null,
-  mode: 'tweet',
-  status,
-  tweetText: null,
-  tweetId: null,
-  replyToTweetId: null,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  expiresAt: null,
-});
+const payment = (direction: Payment['direction'], status: PaymentStatus, recipient: string | null = 'bob') =>
+  aPayment({
+    id: `p-${direction}-${status}`,
+    direction,
+    recipient: { handle: recipient, displayName: null, registered: true },
+    amountCents: 1250,
+    status,
+  });
 
 describe('noticeFor', () => {
   it('should tell a payee only of a completed payment', () => {
