@@ -70,6 +70,9 @@ export const messages = {
   'popup.from': 'From {who}',
   'popup.viewTweet': 'View tweet',
   'popup.confirm': 'Confirm',
+  'popup.notWrittenByUs': 'You did not make this tweet with Tweetez Payez — check the recipient.',
+  'popup.composerChanged':
+    'A payment tweet Tweetez Payez wrote in X was changed before it was posted. Check the amount and the recipient in X before you post it.',
   'popup.payHandle': 'Pay @{handle}',
   'popup.offlineTitle': 'Wallet unreachable',
   'popup.offline':

@@ -63,6 +63,9 @@ export const messages: Messages = {
   'popup.from': 'De {who}',
   'popup.viewTweet': 'Voir le tweet',
   'popup.confirm': 'Confirmer',
+  'popup.notWrittenByUs': "Vous n'avez pas fait ce tweet avec Tweetez Payez — vérifiez le destinataire.",
+  'popup.composerChanged':
+    'Un tweet de paiement écrit par Tweetez Payez dans X a été modifié avant sa publication. Vérifiez le montant et le destinataire dans X avant de le publier.',
   'popup.payHandle': 'Payer @{handle}',
   'popup.offlineTitle': 'Portefeuille injoignable',
   'popup.offline':
