@@ -4,6 +4,7 @@
  * the server's webhook signed as X would sign them. One server per worker: each test signs in afresh and checks
  * changes relative to what it found.
  */
+import { randomInt } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { formatAmount } from '../../core/money';
 import { ME, USERS } from '../fixtures/x/data';
@@ -24,9 +25,8 @@ import {
 const alice = USERS.find((u) => u.handle === 'alice')!;
 const BOT = { handle: 'SMoneyfr', userId: '100000000000000009' };
 const euros = (cents: number) => formatAmount(cents, 'en');
-let tweetSeq = 0;
-/** A fresh X post id for a delivered tweet. */
-const newTweetId = () => `19${String(Date.now()).padStart(15, '0')}${tweetSeq++}`;
+/** A fresh X post id for a delivered tweet: 19 digits, random (never the clock), unique across test runs. */
+const newTweetId = () => `19${randomInt(1e8, 1e9 - 1)}${randomInt(1e8, 1e9 - 1)}`;
 
 function payOnProfile(x: Page, handle: string) {
   return async () => {
