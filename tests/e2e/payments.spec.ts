@@ -26,7 +26,7 @@ const alice = USERS.find((u) => u.handle === 'alice')!;
 const BOT = { handle: 'SMoneyfr', userId: '100000000000000009' };
 const euros = (cents: number) => formatAmount(cents, 'en');
 /** A fresh X post id for a delivered tweet: 19 digits, random (never the clock), unique across test runs. */
-const newTweetId = () => `19${randomInt(1e8, 1e9 - 1)}${randomInt(1e8, 1e9 - 1)}`;
+const newTweetId = () => `19${randomInt(1e8, 1e9)}${randomInt(1e7, 1e8)}`;
 
 function payOnProfile(x: Page, handle: string) {
   return async () => {
