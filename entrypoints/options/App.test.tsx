@@ -4,9 +4,9 @@ import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { byTestId, mount } from '@/tests/helpers/render';
 import { parseAmount } from '@/core/money';
-import type { ValidOptions } from '@/entrypoints/options/form';
+import type { ValidOptions } from './form';
 import type { PayButtonsSetting } from '@/utils/pay-buttons';
-import { App, centsText } from './App';
+import { App } from './App';
 
 async function flush() {
   await act(async () => {
@@ -98,13 +98,5 @@ describe('options page: Pay buttons on X', () => {
     act(() => posts.click());
     expect(savePayButtons).toHaveBeenCalledWith({ posts: false, profiles: true });
     expect(save).not.toHaveBeenCalled();
-  });
-});
-
-describe('centsText', () => {
-  it('should write presets the way each language types them', () => {
-    expect(centsText(200, 'fr')).toBe('2');
-    expect(centsText(1250, 'fr')).toBe('12,50');
-    expect(centsText(1205, 'en')).toBe('12.05');
   });
 });

@@ -2,12 +2,12 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import '@/components/ui.css';
 import { I18nContext } from '@/components/i18n-context';
-import { parseAmount } from '@/core/money';
+import { formatTypedAmount, parseAmount } from '@/core/money';
 import { loadPageEnv } from '@/utils/page-env';
 import { isLocalWalletOrigin, originPattern } from '@/utils/host-permission';
 import type { PayButtonsSetting } from '@/utils/pay-buttons';
 import { getPayButtons, savePayButtons, saveSettings, watchPayButtons } from '@/utils/storage';
-import { App, centsText } from './App';
+import { App } from './App';
 
 async function main() {
   const { settings, i18n } = await loadPageEnv();
@@ -21,7 +21,7 @@ async function main() {
             walletUrl: settings.walletUrl,
             language: settings.language,
             defaultMode: settings.defaultMode,
-            presets: settings.presets.map((c) => centsText(c, i18n.lang)),
+            presets: settings.presets.map((c) => formatTypedAmount(c, i18n.lang)),
           }}
           justSaved={new URLSearchParams(location.search).has('saved')}
           payButtons={payButtons}
