@@ -3,6 +3,7 @@
  * as pending in the history until Stripe confirms it), or at once on a sandbox wallet.
  */
 import { useState } from 'preact/hooks';
+import { Field } from '@/components/Field';
 import { useI18n } from '@/components/i18n-context';
 import { amountErrorText, errorText } from '@/utils/i18n';
 import { parseAmount } from '@/core/money';
@@ -39,45 +40,41 @@ export function AddMoney({ config, busy, done, error, onSubmit }: Props) {
     setFieldError(null);
     if (await onSubmit(parsed.cents)) setText('');
   };
-  const hintId = 'topup-hint';
   return (
     <form class="card" aria-labelledby="topup-title" onSubmit={(e) => void submit(e)} noValidate>
       <h2 id="topup-title">{t('popup.addMoney')}</h2>
-      <div class="field">
-        <label for="topup-amount">{t('popup.topupAmount')}</label>
-        <div class="row">
-          <input
-            id="topup-amount"
-            data-testid="topup-amount"
-            type="text"
-            inputMode="decimal"
-            autoComplete="off"
-            value={text}
-            aria-invalid={fieldError ? true : undefined}
-            aria-describedby={fieldError ? `${hintId} topup-amount-error` : hintId}
-            onInput={(e) => {
-              setText(e.currentTarget.value);
-              setFieldError(null);
-            }}
-          />
-          <span aria-hidden="true">€</span>
-          <button type="submit" class="btn btn--primary nowrap" data-testid="topup-submit" disabled={busy}>
-            {busy
-              ? t('popup.topupBusy')
-              : config.method === 'card'
-                ? t('popup.topupSubmit')
-                : t('popup.topupSubmitInstant')}
-          </button>
-        </div>
-        <p id={hintId} class="muted">
-          {config.method === 'card' ? t('popup.topupHint', bounds) : t('popup.topupHintInstant', bounds)}
-        </p>
-        {fieldError && (
-          <p id="topup-amount-error" class="field-error" data-testid="topup-amount-error">
-            {fieldError}
-          </p>
+      <Field
+        id="topup-amount"
+        label={t('popup.topupAmount')}
+        hint={config.method === 'card' ? t('popup.topupHint', bounds) : t('popup.topupHintInstant', bounds)}
+        error={fieldError}
+        errorTestId="topup-amount-error"
+      >
+        {(control) => (
+          <div class="row">
+            <input
+              {...control}
+              data-testid="topup-amount"
+              type="text"
+              inputMode="decimal"
+              autoComplete="off"
+              value={text}
+              onInput={(e) => {
+                setText(e.currentTarget.value);
+                setFieldError(null);
+              }}
+            />
+            <span aria-hidden="true">€</span>
+            <button type="submit" class="btn btn--primary nowrap" data-testid="topup-submit" disabled={busy}>
+              {busy
+                ? t('popup.topupBusy')
+                : config.method === 'card'
+                  ? t('popup.topupSubmit')
+                  : t('popup.topupSubmitInstant')}
+            </button>
+          </div>
         )}
-      </div>
+      </Field>
       <div role="status" aria-live="polite" data-testid="topup-status">
         {done?.kind === 'card' && <p class="notice notice--info">{t('popup.topupOpened')}</p>}
         {done?.kind === 'instant' && (

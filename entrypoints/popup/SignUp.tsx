@@ -3,6 +3,7 @@
  * Each error sits under its field; a failure of the whole request (wallet unreachable) keeps everything typed.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { Field } from '@/components/Field';
 import { useI18n } from '@/components/i18n-context';
 import type { MessageKey } from '@/utils/i18n';
 import { ACCOUNT_RULES } from '@/core/rules';
@@ -75,56 +76,65 @@ export function SignUp({ rules, walletUrl, busy, onSubmit, onSignIn }: Props) {
     <form class="card" aria-labelledby="signup-title" onSubmit={(e) => void submit(e)} noValidate>
       <h2 id="signup-title">{t('popup.signupTitle')}</h2>
       <p class="muted">{t('popup.signupHint', { url: walletUrl })}</p>
-      <div class="field">
-        <label for="signup-email">{t('popup.email')}</label>
-        <input
-          ref={first}
-          id="signup-email"
-          data-testid="signup-email"
-          type="email"
-          autoComplete="email"
-          value={form.email}
-          aria-invalid={errors.email ? true : undefined}
-          aria-describedby={describe('email')}
-          onInput={(e) => update({ email: e.currentTarget.value })}
-        />
-        {fieldError('email')}
-      </div>
-      <div class="field">
-        <label for="signup-name">{t('popup.displayName')}</label>
-        <input
-          id="signup-name"
-          data-testid="signup-name"
-          type="text"
-          autoComplete="name"
-          maxLength={r.displayNameMaxLength}
-          value={form.displayName}
-          aria-invalid={errors.displayName ? true : undefined}
-          aria-describedby={describe('displayName', 'signup-name-hint')}
-          onInput={(e) => update({ displayName: e.currentTarget.value })}
-        />
-        <p id="signup-name-hint" class="muted">
-          {t('popup.displayNameHint')}
-        </p>
-        {fieldError('displayName')}
-      </div>
-      <div class="field">
-        <label for="signup-password">{t('popup.password')}</label>
-        <input
-          id="signup-password"
-          data-testid="signup-password"
-          type="password"
-          autoComplete="new-password"
-          value={form.password}
-          aria-invalid={errors.password ? true : undefined}
-          aria-describedby={describe('password', 'signup-password-rules')}
-          onInput={(e) => update({ password: e.currentTarget.value })}
-        />
-        <p id="signup-password-rules" class="muted" data-testid="signup-password-rules">
-          {t('popup.passwordRules', { min: r.passwordMinLength })}
-        </p>
-        {fieldError('password')}
-      </div>
+      <Field
+        id="signup-email"
+        label={t('popup.email')}
+        error={errors.email && errorText('email', errors.email)}
+        errorTestId="signup-email-error"
+      >
+        {(control) => (
+          <input
+            {...control}
+            ref={first}
+            data-testid="signup-email"
+            type="email"
+            autoComplete="email"
+            value={form.email}
+            onInput={(e) => update({ email: e.currentTarget.value })}
+          />
+        )}
+      </Field>
+      <Field
+        id="signup-name"
+        label={t('popup.displayName')}
+        hint={t('popup.displayNameHint')}
+        error={errors.displayName && errorText('displayName', errors.displayName)}
+        errorTestId="signup-displayName-error"
+      >
+        {(control) => (
+          <input
+            {...control}
+            data-testid="signup-name"
+            type="text"
+            autoComplete="name"
+            maxLength={r.displayNameMaxLength}
+            value={form.displayName}
+            onInput={(e) => update({ displayName: e.currentTarget.value })}
+          />
+        )}
+      </Field>
+      <Field
+        id="signup-password"
+        label={t('popup.password')}
+        hint={
+          <span data-testid="signup-password-rules">
+            {t('popup.passwordRules', { min: r.passwordMinLength })}
+          </span>
+        }
+        error={errors.password && errorText('password', errors.password)}
+        errorTestId="signup-password-error"
+      >
+        {(control) => (
+          <input
+            {...control}
+            data-testid="signup-password"
+            type="password"
+            autoComplete="new-password"
+            value={form.password}
+            onInput={(e) => update({ password: e.currentTarget.value })}
+          />
+        )}
+      </Field>
       <div class="field">
         <label class="check">
           <input
