@@ -12,6 +12,8 @@ export interface Deps {
   sandbox: boolean;
   /** X app consumer secret for the webhook; without it the webhook refuses everything. */
   xConsumerSecret?: string;
+  /** The bot's X user id, when known: its own posts never pay (its handle is `config.botHandle`). */
+  xBotUserId?: string;
   log: Logger;
   /** scrypt cost parameter N for new password hashes (default 2^15). */
   scryptN?: number;

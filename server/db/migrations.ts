@@ -218,6 +218,15 @@ END
 $$;
 `,
   },
+  {
+    version: 4,
+    name: 'x deliveries: event_uuid (X Activity API de-duplication) and source',
+    sql: `
+ALTER TABLE x_events ADD COLUMN event_uuid TEXT;
+ALTER TABLE x_events ADD COLUMN source TEXT NOT NULL DEFAULT 'webhook';
+CREATE UNIQUE INDEX x_events_event_uuid ON x_events (event_uuid) WHERE event_uuid IS NOT NULL;
+`,
+  },
 ];
 
 /** Applies the migrations not yet applied, each in its own transaction, under an advisory lock. */
