@@ -47,12 +47,14 @@ describe('meta', () => {
       '/v1/me',
       '/v1/me/top-ups',
       '/v1/me/x-account',
+      '/v1/me/x-link',
       '/v1/payments',
       '/v1/payments/{id}',
       '/v1/payments/{id}/cancel',
       '/v1/payments/{id}/confirm',
       '/v1/recipients/{handle}',
       '/v1/webhooks/x',
+      '/v1/x/callback',
     ]);
     expect(r.body.components.schemas.Payment.properties.amountCents.type).toBe('integer');
   });

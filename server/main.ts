@@ -2,10 +2,12 @@
  * `npm run server`: the wallet server from the command line.
  * Env: PORT (8787), HOST (127.0.0.1), DATABASE_URL (PostgreSQL; else PGlite in WALLET_DATA_DIR, default
  * ./.data/wallet, `memory://` for a throw-away one), WALLET_SEED or `--seed <file>`, WALLET_SANDBOX=1,
- * X_CONSUMER_SECRET. SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the database.
+ * X_CONSUMER_SECRET, X_BOT_USER_ID, and the X variables of server/x/config.ts (X_CLIENT_ID, X_CLIENT_SECRET,
+ * PUBLIC_URL, X_API_URL, X_AUTHORIZE_URL, X_TIMEOUT_MS, X_BOT_ACCESS_TOKEN, X_BOT_REFRESH_TOKEN). SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the database.
  */
 import { parseArgs } from 'node:util';
 import { startWalletServer } from './start';
+import { xConfigFromEnv } from './x/config';
 
 const { values } = parseArgs({
   options: { seed: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
@@ -34,6 +36,8 @@ try {
     ...(seed ? { seed } : {}),
     sandbox: env.WALLET_SANDBOX === '1' || env.WALLET_SANDBOX === 'true',
     ...(env.X_CONSUMER_SECRET ? { xConsumerSecret: env.X_CONSUMER_SECRET } : {}),
+    ...(env.X_BOT_USER_ID ? { xBotUserId: env.X_BOT_USER_ID } : {}),
+    x: xConfigFromEnv(env, ''),
   });
   let stopping = false;
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {

@@ -16,6 +16,7 @@ import { openDb, type Db } from './db';
 import { MIGRATIONS } from './db/migrations';
 import { releaseOrphanClaims } from './idempotency';
 import type { Deps } from './deps';
+import { X_API_URL, X_AUTHORIZE_URL, type XConfig } from './x/config';
 import { jsonLogger, silentLogger } from './log';
 import { applySeed, readSeedFile, type SeedFile } from './seed';
 import { startSweeper, sweep, type SweepResult } from './sweeper';
@@ -35,6 +36,10 @@ export interface WalletServerOptions {
   sandbox?: boolean;
   /** X app consumer secret (webhook CRC and signatures); without it the webhook refuses everything. */
   xConsumerSecret?: string;
+  /** How to reach X ("Sign in with X", bot replies, stream); unset fields take X's real addresses. */
+  x?: Partial<XConfig>;
+  /** The bot's X user id (its own posts never pay, its account is never linkable). */
+  xBotUserId?: string;
   /** Sweeper period (expiry, event recovery); default 5000 ms; 0 disables it. */
   sweepIntervalMs?: number;
   /** JSON logs to stdout (default true). */
@@ -91,6 +96,18 @@ export async function createWallet(opts: WalletServerOptions = {}): Promise<Wall
     log: opts.log === false ? silentLogger : jsonLogger(),
     ...(opts.xConsumerSecret ? { xConsumerSecret: opts.xConsumerSecret } : {}),
     ...(opts.scryptN ? { scryptN: opts.scryptN } : {}),
+    ...(opts.xBotUserId ? { xBotUserId: opts.xBotUserId } : {}),
+    ...(opts.x
+      ? {
+          x: {
+            apiUrl: X_API_URL,
+            authorizeUrl: X_AUTHORIZE_URL,
+            timeoutMs: 10_000,
+            publicUrl: '',
+            ...opts.x,
+          },
+        }
+      : {}),
   };
   try {
     await releaseOrphanClaims(db);
@@ -130,6 +147,7 @@ export async function startWalletServer(opts: WalletServerOptions = {}): Promise
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${host}:${addr.port}`;
+  if (deps.x && !deps.x.publicUrl) deps.x.publicUrl = url; // no PUBLIC_URL: this address
   const interval = opts.sweepIntervalMs ?? 5000;
   const stopSweeper = interval > 0 ? startSweeper(deps, interval) : async () => undefined;
   deps.log.info('wallet server listening', { url, db: deps.db.kind, sandbox: deps.sandbox });

@@ -288,6 +288,21 @@ ALTER TABLE x_events ADD COLUMN source TEXT NOT NULL DEFAULT 'webhook';
 CREATE UNIQUE INDEX x_events_event_uuid ON x_events (event_uuid) WHERE event_uuid IS NOT NULL;
 `,
   },
+  {
+    version: 6,
+    name: 'sign in with X: pending links (single-use state, PKCE verifier, expiry)',
+    sql: `
+CREATE TABLE x_link_states (
+  state_hash TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts (id),
+  code_verifier TEXT NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  expires_at TIMESTAMPTZ NOT NULL,
+  used_at TIMESTAMPTZ
+);
+CREATE INDEX x_link_states_expiry ON x_link_states (expires_at);
+`,
+  },
 ];
 
 /** Applies the migrations not yet applied, each in its own transaction, under an advisory lock. */
