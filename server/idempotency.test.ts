@@ -175,41 +175,47 @@ describe('Idempotency-Key', () => {
     }
   });
 
-  it('a payment whose key is being written by another request → 409 idempotency_in_flight (PostgreSQL)', async (ctx) => {
-    // PGlite runs one statement at a time, so there a payment is never seen half-written (next test).
-    if (w.db.kind !== 'postgres') ctx.skip();
-    const a = await w.user({ balanceCents: 1_000 });
-    const b = await w.user();
-    const key = uniq('k');
-    const [me] = await w.db.query<{ id: string }>(`SELECT id FROM accounts WHERE email = $1`, [a.email]);
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    let locked!: () => void;
-    const holding = new Promise<void>((r) => (locked = r));
-    // What a request writing this key holds while its statement runs: the key's transaction lock.
-    const writer = w.db.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1 || E'\\n' || $2, 7366002))`, [
-        me!.id,
-        key,
-      ]);
-      locked();
-      await gate;
-    });
-    try {
-      await holding;
-      const r = await pay(a, key, { recipientHandle: b.handle, amountCents: 100 });
-      expect(r.status).toBe(409);
-      expect(r.body.code).toBe('idempotency_in_flight');
-      expect(r.headers.get('retry-after')).toBe('1');
-    } finally {
-      release();
-      await writer;
-    }
-    expect((await w.me(a)).balance.availableCents).toBe(1_000);
-    const retry = await pay(a, key, { recipientHandle: b.handle, amountCents: 100 });
-    expect(retry.status).toBe(201);
-    expect((await w.me(a)).balance.availableCents).toBe(900);
-  });
+  // PGlite runs one statement at a time, so there a payment is never seen half-written (next test): this test
+  // exists only in the PostgreSQL run (registered there, so no run reports it skipped).
+  const itOnPostgres = (name: string, fn: () => Promise<void>) => {
+    if (process.env.WALLET_TEST_DB === 'postgres') it(name, fn);
+  };
+  itOnPostgres(
+    'a payment whose key is being written by another request → 409 idempotency_in_flight',
+    async () => {
+      const a = await w.user({ balanceCents: 1_000 });
+      const b = await w.user();
+      const key = uniq('k');
+      const [me] = await w.db.query<{ id: string }>(`SELECT id FROM accounts WHERE email = $1`, [a.email]);
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let locked!: () => void;
+      const holding = new Promise<void>((r) => (locked = r));
+      // What a request writing this key holds while its statement runs: the key's transaction lock.
+      const writer = w.db.transaction(async (tx) => {
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1 || E'\\n' || $2, 7366002))`, [
+          me!.id,
+          key,
+        ]);
+        locked();
+        await gate;
+      });
+      try {
+        await holding;
+        const r = await pay(a, key, { recipientHandle: b.handle, amountCents: 100 });
+        expect(r.status).toBe(409);
+        expect(r.body.code).toBe('idempotency_in_flight');
+        expect(r.headers.get('retry-after')).toBe('1');
+      } finally {
+        release();
+        await writer;
+      }
+      expect((await w.me(a)).balance.availableCents).toBe(1_000);
+      const retry = await pay(a, key, { recipientHandle: b.handle, amountCents: 100 });
+      expect(retry.status).toBe(201);
+      expect((await w.me(a)).balance.availableCents).toBe(900);
+    },
+  );
 
   it('two requests with one key: whichever writes second replays the first, and pays nothing', async () => {
     const a = await w.user({ balanceCents: 1_000 });
