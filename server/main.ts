@@ -38,6 +38,10 @@ try {
     ...(env.X_CONSUMER_SECRET ? { xConsumerSecret: env.X_CONSUMER_SECRET } : {}),
     ...(env.X_BOT_USER_ID ? { xBotUserId: env.X_BOT_USER_ID } : {}),
     x: xConfigFromEnv(env, ''),
+    replies: {
+      ...(Number(env.X_REPLY_INTERVAL_MS) > 0 ? { intervalMs: Number(env.X_REPLY_INTERVAL_MS) } : {}),
+      ...(Number(env.X_REPLY_LEASE_MS) > 0 ? { leaseMs: Number(env.X_REPLY_LEASE_MS) } : {}),
+    },
   });
   let stopping = false;
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {

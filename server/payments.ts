@@ -13,6 +13,7 @@ import { findByXUserId, getAccount, type AccountRow, type Party } from './accoun
 import type { Queryable } from './db';
 import { ApiError } from './errors';
 import { post, SYSTEM, type Leg } from './ledger';
+import { enqueueReply } from './x/outbox';
 
 export interface PaymentRow {
   id: string;
@@ -349,6 +350,7 @@ export async function executeHeld(
       feeCents: fee,
       recipientId: recipient.id,
     });
+    await enqueueReply(tx, p, 'receipt', now);
     return 'completed';
   }
   await post(
@@ -360,6 +362,7 @@ export async function executeHeld(
   await setStatus(tx, p.id, 'claimable', now, {
     expiresAt: new Date(now.getTime() + days(config.claimDays)),
   });
+  await enqueueReply(tx, p, 'invitation', now);
   return 'claimable';
 }
 

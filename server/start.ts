@@ -16,6 +16,7 @@ import { openDb, type Db } from './db';
 import { MIGRATIONS } from './db/migrations';
 import { releaseOrphanClaims } from './idempotency';
 import type { Deps } from './deps';
+import { seedBotTokens, startReplyWorker, type ReplyWorkerOptions } from './x/bot';
 import { X_API_URL, X_AUTHORIZE_URL, type XConfig } from './x/config';
 import { jsonLogger, silentLogger } from './log';
 import { applySeed, readSeedFile, type SeedFile } from './seed';
@@ -40,6 +41,8 @@ export interface WalletServerOptions {
   x?: Partial<XConfig>;
   /** The bot's X user id (its own posts never pay, its account is never linkable). */
   xBotUserId?: string;
+  /** The bot's reply worker (runs when the bot has tokens); intervals for tests. */
+  replies?: ReplyWorkerOptions;
   /** Sweeper period (expiry, event recovery); default 5000 ms; 0 disables it. */
   sweepIntervalMs?: number;
   /** JSON logs to stdout (default true). */
@@ -150,6 +153,12 @@ export async function startWalletServer(opts: WalletServerOptions = {}): Promise
   if (deps.x && !deps.x.publicUrl) deps.x.publicUrl = url; // no PUBLIC_URL: this address
   const interval = opts.sweepIntervalMs ?? 5000;
   const stopSweeper = interval > 0 ? startSweeper(deps, interval) : async () => undefined;
+  // The bot replies when it has tokens (seeded now from the configuration, or rotated earlier).
+  const botReady =
+    deps.x &&
+    ((await seedBotTokens(deps)) ||
+      (await deps.db.query(`SELECT 1 FROM x_bot_tokens WHERE id = 1`)).length > 0);
+  const stopReplies = botReady ? startReplyWorker(deps, opts.replies) : async () => undefined;
   deps.log.info('wallet server listening', { url, db: deps.db.kind, sandbox: deps.sandbox });
 
   let closing: Promise<void> | undefined;
@@ -165,6 +174,7 @@ export async function startWalletServer(opts: WalletServerOptions = {}): Promise
           if ('closeIdleConnections' in server) server.closeIdleConnections();
         });
         await stopSweeper();
+        await stopReplies();
         await wallet.close();
         deps.log.info('wallet server stopped', {});
       })();

@@ -224,9 +224,10 @@ export async function processPost(
   const now = deps.clock();
   return deps.db.transaction(async (tx) => {
     const claimed = await tx.query(
-      `INSERT INTO x_tweets (tweet_id, event_id, x_user_id, outcome, created_at) VALUES ($1, $2, $3, 'processing', $4)
+      `INSERT INTO x_tweets (tweet_id, event_id, x_user_id, outcome, created_at, lang)
+       VALUES ($1, $2, $3, 'processing', $4, $5)
        ON CONFLICT (tweet_id) DO NOTHING RETURNING tweet_id`,
-      [post.id, eventId, post.authorId, now],
+      [post.id, eventId, post.authorId, now, post.lang ?? null],
     );
     if (claimed.length === 0) return 'duplicate';
     // An edit is the same payment tweet again: the first version of the chain to arrive is the only one

@@ -33,7 +33,11 @@ export interface FakeXUser {
   name?: string;
 }
 
-export type Misbehaviour = 'ok' | 'slow' | 'down' | 'malformed' | 'rate_limited';
+/**
+ * `lost_answer`: `POST /2/tweets` records the post, then drops the connection before answering (the
+ * caller cannot know it was posted).
+ */
+export type Misbehaviour = 'ok' | 'slow' | 'down' | 'malformed' | 'rate_limited' | 'lost_answer';
 
 export interface FakeXOptions {
   clientId?: string;
@@ -90,6 +94,8 @@ export interface FakeX {
     t: TweetInput,
     opts?: { forUserId?: string; eventUuid?: string },
   ): Promise<number>;
+  /** Every user access token issued so far stops working (as when they expire). */
+  expireAccessTokens(): void;
   /** Ends every open stream connection abruptly. */
   dropStreams(): void;
   /** Resolves when `n` stream connections have been opened in total. */
@@ -193,6 +199,7 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
       await res.arrayBuffer();
       return res.status;
     },
+    expireAccessTokens: () => access.clear(),
     dropStreams() {
       for (const res of streams) res.socket?.destroy();
       streams.clear();
@@ -372,6 +379,10 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
         ...(body.reply?.in_reply_to_tweet_id ? { inReplyTo: body.reply.in_reply_to_tweet_id } : {}),
       });
       notify();
+      if (mode === 'lost_answer') {
+        res.socket?.destroy();
+        return;
+      }
       return send(res, 201, { data: { id, text: body.text, edit_history_tweet_ids: [id] } });
     }
     if (p === '/2/tweets/search/stream/rules') {
@@ -411,7 +422,22 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
       return;
     }
     if (req.method === 'GET' && p === '/2/tweets/search/recent') {
-      if (!isApp(req)) return problem(res, 401, 'Unauthorized', 'Unauthorized');
+      if (!isApp(req) && !userOf(req)) return problem(res, 401, 'Unauthorized', 'Unauthorized');
+      const query = url.searchParams.get('query') ?? '';
+      const replyTo = /in_reply_to_tweet_id:(\d+)/.exec(query)?.[1];
+      if (replyTo) {
+        // The bot's own replies (the only posts of the stand-in that are replies by a known author).
+        const from = /from:(\w+)/.exec(query)?.[1]?.toLowerCase();
+        const found = fx.posts.filter(
+          (x) => x.inReplyTo === replyTo && (!from || users.get(x.authorId)?.username.toLowerCase() === from),
+        );
+        return send(res, 200, {
+          ...(found.length
+            ? { data: found.map((x) => ({ id: x.id, text: x.text, author_id: x.authorId })) }
+            : {}),
+          meta: { result_count: found.length },
+        });
+      }
       const since = BigInt(url.searchParams.get('since_id') ?? '0');
       const found = timeline.filter((t) => BigInt(String(t.post.id)) > since).reverse(); // newest first
       const newest = found[0]?.post.id;
