@@ -10,6 +10,8 @@ import { xSignature } from './x/signature';
 const SECRET = 'start-test-secret';
 let server: WalletServer;
 let drop = async () => {};
+/** Holds idempotent requests between their claim and their execution while set (see the close() test). */
+let hold: ((key: string) => Promise<void>) | undefined;
 
 beforeAll(async () => {
   let databaseUrl: string | undefined;
@@ -29,6 +31,7 @@ beforeAll(async () => {
     log: false,
     scryptN: 1024,
     pgliteTemplateDir: path.join(os.tmpdir(), 'tweetez-payez-test'),
+    beforeExecute: async (key) => hold?.(key),
   });
 });
 afterAll(async () => {
@@ -105,10 +108,28 @@ describe('startWalletServer', () => {
   });
 
   it('close() lets in-flight requests finish, then refuses connections', async () => {
-    const inflight = fetch(`${server.url}/v1/health`).then((r) => r.status);
-    await new Promise((r) => setTimeout(r, 5));
-    await server.close();
-    expect(await inflight).toBe(200);
-    await expect(fetch(`${server.url}/v1/health`)).rejects.toThrow();
+    const token = await login('me@demo.test');
+    // A top-up held inside the server (claimed, not yet executed): in flight for as long as we want.
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => (entered = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    hold = async (key) => {
+      if (key !== 'start-test-close') return;
+      entered();
+      await gate;
+    };
+    const inflight = api('/v1/me/top-ups', {
+      method: 'POST',
+      token,
+      headers: { 'idempotency-key': 'start-test-close' },
+      body: JSON.stringify({ amountCents: 700 }),
+    });
+    await inside;
+    const closed = server.close();
+    await expect(fetch(`${server.url}/v1/health`)).rejects.toThrow(); // no new connection once closing
+    release();
+    expect((await inflight).status).toBe(201);
+    await closed;
   });
 });

@@ -58,6 +58,8 @@ export interface WalletServerOptions {
    * initdb), written after the migrations when absent. Named after the migrations, so never stale.
    */
   pgliteTemplateDir?: string;
+  /** Tests: called between an idempotent request's claim and its execution (to hold a request in flight). */
+  beforeExecute?: Deps['beforeExecute'];
 }
 
 export interface WalletServer {
@@ -111,6 +113,7 @@ export async function createWallet(opts: WalletServerOptions = {}): Promise<Wall
           },
         }
       : {}),
+    ...(opts.beforeExecute ? { beforeExecute: opts.beforeExecute } : {}),
   };
   try {
     await releaseOrphanClaims(db);
