@@ -22,7 +22,7 @@ import { registerAccountRoutes } from './routes/account';
 import { registerAuthRoutes } from './routes/auth';
 import { registerPaymentRoutes } from './routes/payments';
 import { registerWebhookRoutes } from './routes/webhook';
-import { registerXLinkRoutes } from './routes/x-link';
+import { registerClaimPage, registerXLinkRoutes } from './routes/x-link';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -92,6 +92,7 @@ export function createApp(deps: Deps) {
   registerPaymentRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerXLinkRoutes(app, deps);
+  registerClaimPage(app, deps);
 
   app.doc31('/v1/openapi.json', {
     openapi: '3.1.0',

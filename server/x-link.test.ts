@@ -205,4 +205,16 @@ describe('sign in with X', () => {
     const doc = (await w.req('GET', '/v1/openapi.json')).body;
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/me/x-link', '/v1/x/callback']));
   });
+
+  it('the claim page the invitations link to explains what waits, in French or English', async () => {
+    const fr = await w.req('GET', '/claim', { headers: { 'accept-language': 'fr' } });
+    expect(fr.status).toBe(200);
+    expect(fr.headers.get('content-type')).toContain('text/html');
+    expect(fr.body).toContain('<html lang="fr">');
+    expect(fr.body).toContain(`pendant ${w.deps.config.claimDays} jours`);
+    expect(fr.body).toContain('Lier votre compte X');
+    const en = await w.req('GET', '/claim?lang=en');
+    expect(en.body).toContain('<html lang="en">');
+    expect(en.body).toContain('Money is waiting for you');
+  });
 });

@@ -149,3 +149,51 @@ export function registerXLinkRoutes(app: App, deps: Deps) {
     },
   );
 }
+
+/** `GET /claim`: the page the bot's invitations link to (what waits, how to receive it). */
+export function claimPage(lang: Lang, claimDays: number): string {
+  const t =
+    lang === 'fr'
+      ? {
+          title: 'De l’argent vous attend',
+          intro:
+            'Quelqu’un vous a payé sur X avec Tweetez Payez. L’argent est gardé pour vous pendant ' +
+            `${claimDays} jours ; passé ce délai, il retourne à l’expéditeur.`,
+          how: 'Pour le recevoir :',
+          steps: [
+            'Installez l’extension Tweetez Payez dans Chrome ou Firefox.',
+            'Ouvrez un portefeuille (une adresse e-mail et un mot de passe suffisent).',
+            'Choisissez « Lier votre compte X » : les paiements qui vous attendent sont crédités aussitôt.',
+          ],
+          note: 'L’argent suit votre compte X, pas votre pseudo : même si vous en avez changé, il vous attend.',
+        }
+      : {
+          title: 'Money is waiting for you',
+          intro:
+            'Someone paid you on X with Tweetez Payez. The money is kept for you for ' +
+            `${claimDays} days; after that it goes back to the sender.`,
+          how: 'To receive it:',
+          steps: [
+            'Install the Tweetez Payez extension in Chrome or Firefox.',
+            'Open a wallet (an email address and a password are enough).',
+            'Choose “Link your X account”: the payments waiting for you are credited at once.',
+          ],
+          note: 'The money follows your X account, not your handle: even if you changed it, it waits for you.',
+        };
+  return page(
+    lang,
+    t.title,
+    `<h1>${t.title}</h1><p>${escapeHtml(t.intro)}</p><h2>${t.how}</h2><ol>${t.steps
+      .map((s) => `<li>${escapeHtml(s)}</li>`)
+      .join('')}</ol><p>${escapeHtml(t.note)}</p>`,
+    'claim-page',
+  );
+}
+
+export function registerClaimPage(app: App, deps: Deps) {
+  app.get('/claim', (c) => {
+    const q = c.req.query('lang');
+    const lang = q === 'en' || q === 'fr' ? q : pageLang(c.req.header('accept-language'));
+    return c.body(claimPage(lang, deps.config.claimDays), 200, PAGE_HEADERS);
+  });
+}
