@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { ParseAmount } from '@/components/AmountPicker';
 import { Brand } from '@/components/Brand';
 import { useI18n } from '@/components/i18n-context';
+import { XLinkCard } from '@/components/XLinkCard';
 import { amountErrorText, errorText, type LanguageSetting } from '@/utils/i18n';
 import {
   MAX_PRESET_CENTS,
@@ -232,6 +233,7 @@ export function App({ initial, parseAmount, requestOrigin, save, justSaved }: Pr
           </p>
         </div>
       </form>
+      <XLinkCard />
     </main>
   );
 }

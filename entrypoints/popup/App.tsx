@@ -3,6 +3,7 @@ import { BalanceCard } from '@/components/BalanceCard';
 import { Brand, Spinner } from '@/components/Brand';
 import { useI18n } from '@/components/i18n-context';
 import { PaymentList } from '@/components/PaymentList';
+import { XLinkCard } from '@/components/XLinkCard';
 import { errorText } from '@/utils/i18n';
 import { useStore } from '@/utils/use-store';
 import type { PopupStore } from './store';
@@ -88,6 +89,7 @@ export function App({ store, walletUrl, returnTo, openOptions, close }: Props) {
           )}
           <p class="muted ellipsis">{t('popup.signedInAs', { name: s.summary.me.displayName })}</p>
           <BalanceCard balance={s.summary.me.balance} />
+          <XLinkCard handle={s.summary.me.xHandle} onLinked={() => void store.getState().refresh()} />
           {s.error && (
             <p class="notice notice--danger" role="alert" data-testid="error">
               {errorText(t, s.error)}
