@@ -2,8 +2,8 @@
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { sendMessage } from '../utils/messaging';
-import type { Me } from '../utils/wallet/types';
-import { byTestId, mount } from './test-utils';
+import type { Me } from '../core/wallet-types';
+import { byTestId, mount } from '../tests/helpers/render';
 import { XLINK_POLL_MS, XLinkCard } from './XLinkCard';
 
 const me = (xHandle: string | null): Me => ({

@@ -1,7 +1,7 @@
 /** The signed-in account: X account link (sandbox), card top-ups (sandbox), recipient lookup. */
 import { createRoute } from '@hono/zod-openapi';
-import { DEFAULT_CONFIG, feeBpsFor, limitCents } from '../../utils/rules';
-import type { Recipient } from '../../utils/wallet/types';
+import { DEFAULT_CONFIG, feeBpsFor, limitCents } from '../../core/rules';
+import type { Recipient } from '../../core/wallet-types';
 import { findByHandle, getAccount, toMe } from '../accounts';
 import { linkXAccount } from '../x/link';
 import type { Deps } from '../deps';

@@ -13,7 +13,7 @@
  *   replied to that post, and only sends if not.
  */
 import * as oauth from 'oauth4webapi';
-import { weightedLength } from '../../utils/payment-tweet';
+import { weightedLength } from '../../core/weighted-length';
 import type { Deps } from '../deps';
 import { errorFields } from '../log';
 import type { ReplyKind } from './outbox';

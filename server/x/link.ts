@@ -7,7 +7,7 @@ import type { Queryable } from '../db';
 import { uniqueViolation } from '../db/types';
 import type { Deps } from '../deps';
 import { ApiError } from '../errors';
-import { claimFor } from '../payments';
+import { claimFor } from '../payments/transitions';
 import { findByXUserId, getAccount, type AccountRow } from '../accounts';
 
 export async function linkXAccount(

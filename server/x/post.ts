@@ -1,28 +1,16 @@
 /**
  * One shape for a post, whatever way X delivered it. Every source (Account Activity v1.1 tweets, X Activity
- * API events, Filtered Stream deliveries, recent search) is turned into a `NormalizedPost` here, and only
- * `NormalizedPost` reaches the payment decision (`events.ts`), so the rules are the same for all of them.
+ * API events, Filtered Stream deliveries, recent search) is turned into a `PostedTweet` here, and only that
+ * reaches the payment decision (server/payments/decide-post.ts), so the rules are the same for all of them.
  */
 import { z } from 'zod';
+import { TWEET_ID_RE } from '../../core/x-ids';
+import type { PostedTweet } from '../payments/decide-post';
 
-export interface NormalizedPost {
-  id: string;
-  authorId: string;
-  /** The author's handle when the delivery carries it (v1.1 `user`, v2 `includes.users`). */
-  authorHandle?: string;
-  /** The text X displays as the post's body: long posts whole, reply mentions X adds cut off. */
-  text: string;
-  /** Users mentioned inside `text`. `id` is missing only when X sent neither the id nor the user. */
-  mentions: { id?: string; handle: string }[];
-  retweet: boolean;
-  quote: boolean;
-  /** The first post of its edit chain (the post itself when never edited). */
-  editOf: string;
-  /** The post's language as X detected it (`fr`, `en`, …), when given. */
-  lang?: string;
-}
+/** Long posts are read whole and the reply mentions X adds are cut off, in every format. */
+export type NormalizedPost = PostedTweet;
 
-const Id = z.string().regex(/^[0-9]{1,20}$/);
+const Id = z.string().regex(TWEET_ID_RE);
 const Range = z.tuple([z.number().int().min(0), z.number().int().min(0)]);
 
 /** Cuts `full` to `range` (code points) and keeps the mentions inside it. */
@@ -87,9 +75,9 @@ export function fromV1Tweet(raw: unknown): NormalizedPost | undefined {
     authorHandle: t.user.screen_name,
     text: shown.text,
     mentions: shown.mentions.map((m) => ({ id: m.id, handle: m.handle })),
-    retweet: t.retweeted_status != null,
+    repost: t.retweeted_status != null,
     quote: !!t.is_quote_status || t.quoted_status != null,
-    editOf: t.edit_history?.initial_tweet_id ?? t.edit_history?.edit_tweet_ids?.[0] ?? t.id_str,
+    firstVersionId: t.edit_history?.initial_tweet_id ?? t.edit_history?.edit_tweet_ids?.[0] ?? t.id_str,
     ...(t.lang ? { lang: t.lang } : {}),
   };
 }
@@ -158,9 +146,9 @@ export function fromV2Post(raw: unknown, rawIncludes?: unknown): NormalizedPost 
       const id = m.id ?? idOf(m.username);
       return id ? { id, handle: m.username } : { handle: m.username };
     }),
-    retweet: refs.some((r) => r.type === 'retweeted'),
+    repost: refs.some((r) => r.type === 'retweeted'),
     quote: refs.some((r) => r.type === 'quoted'),
-    editOf: p.edit_history_tweet_ids?.[0] ?? p.id,
+    firstVersionId: p.edit_history_tweet_ids?.[0] ?? p.id,
     ...(p.lang ? { lang: p.lang } : {}),
   };
 }

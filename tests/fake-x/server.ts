@@ -24,7 +24,7 @@ import {
   xaaEvent,
   type TweetInput,
   type V2Post,
-} from '../../server/x/payload';
+} from '../helpers/x-payload';
 import { xSignature } from '../../server/x/signature';
 
 export interface FakeXUser {

@@ -5,7 +5,7 @@
  */
 import { browser } from 'wxt/browser';
 import type { MessageReply } from '../../../utils/messaging';
-import type { WalletClient } from '../../../utils/wallet/client';
+import type { WalletClient } from '../wallet/client';
 import { INVALID, isEmpty } from './validate';
 
 export function xLinkHandlers(client: WalletClient, openTab = (url: string) => browser.tabs.create({ url })) {
