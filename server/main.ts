@@ -3,7 +3,8 @@
  * Env: PORT (8787), HOST (127.0.0.1), DATABASE_URL (PostgreSQL; else PGlite in WALLET_DATA_DIR, default
  * ./.data/wallet, `memory://` for a throw-away one), WALLET_SEED or `--seed <file>`, WALLET_SANDBOX=1,
  * X_CONSUMER_SECRET, X_BOT_USER_ID, and the X variables of server/x/config.ts (X_CLIENT_ID, X_CLIENT_SECRET,
- * PUBLIC_URL, X_API_URL, X_AUTHORIZE_URL, X_TIMEOUT_MS, X_BOT_ACCESS_TOKEN, X_BOT_REFRESH_TOKEN). SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the database.
+ * PUBLIC_URL, X_API_URL, X_AUTHORIZE_URL, X_TIMEOUT_MS, X_BOT_ACCESS_TOKEN, X_BOT_REFRESH_TOKEN), X_INGEST=stream
+ * with X_BEARER_TOKEN (pull mode). SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the database.
  */
 import { parseArgs } from 'node:util';
 import { startWalletServer } from './start';
@@ -38,6 +39,13 @@ try {
     ...(env.X_CONSUMER_SECRET ? { xConsumerSecret: env.X_CONSUMER_SECRET } : {}),
     ...(env.X_BOT_USER_ID ? { xBotUserId: env.X_BOT_USER_ID } : {}),
     x: xConfigFromEnv(env, ''),
+    ...(env.X_INGEST === 'stream'
+      ? env.X_BEARER_TOKEN
+        ? { stream: { bearerToken: env.X_BEARER_TOKEN } }
+        : (() => {
+            throw new Error('X_INGEST=stream needs X_BEARER_TOKEN');
+          })()
+      : {}),
     replies: {
       ...(Number(env.X_REPLY_INTERVAL_MS) > 0 ? { intervalMs: Number(env.X_REPLY_INTERVAL_MS) } : {}),
       ...(Number(env.X_REPLY_LEASE_MS) > 0 ? { leaseMs: Number(env.X_REPLY_LEASE_MS) } : {}),

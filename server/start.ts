@@ -18,6 +18,7 @@ import { releaseOrphanClaims } from './idempotency';
 import type { Deps } from './deps';
 import { seedBotTokens, startReplyWorker, type ReplyWorkerOptions } from './x/bot';
 import { X_API_URL, X_AUTHORIZE_URL, type XConfig } from './x/config';
+import { startStreamIngest, type StreamOptions } from './x/stream';
 import { jsonLogger, silentLogger } from './log';
 import { applySeed, readSeedFile, type SeedFile } from './seed';
 import { startSweeper, sweep, type SweepResult } from './sweeper';
@@ -41,6 +42,8 @@ export interface WalletServerOptions {
   x?: Partial<XConfig>;
   /** The bot's X user id (its own posts never pay, its account is never linkable). */
   xBotUserId?: string;
+  /** Pull mode: read payment posts from X's Filtered Stream (needs `x` and a bearer token). */
+  stream?: StreamOptions;
   /** The bot's reply worker (runs when the bot has tokens); intervals for tests. */
   replies?: ReplyWorkerOptions;
   /** Sweeper period (expiry, event recovery); default 5000 ms; 0 disables it. */
@@ -162,6 +165,7 @@ export async function startWalletServer(opts: WalletServerOptions = {}): Promise
     ((await seedBotTokens(deps)) ||
       (await deps.db.query(`SELECT 1 FROM x_bot_tokens WHERE id = 1`)).length > 0);
   const stopReplies = botReady ? startReplyWorker(deps, opts.replies) : async () => undefined;
+  const stream = deps.x && opts.stream ? startStreamIngest(deps, opts.stream) : undefined;
   deps.log.info('wallet server listening', { url, db: deps.db.kind, sandbox: deps.sandbox });
 
   let closing: Promise<void> | undefined;
@@ -176,6 +180,7 @@ export async function startWalletServer(opts: WalletServerOptions = {}): Promise
           server.close(() => resolve()); // stops accepting; resolves when in-flight requests are done
           if ('closeIdleConnections' in server) server.closeIdleConnections();
         });
+        await stream?.stop();
         await stopSweeper();
         await stopReplies();
         await wallet.close();
