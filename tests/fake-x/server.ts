@@ -100,6 +100,8 @@ export interface FakeX {
   dropStreams(): void;
   /** Resolves when `n` stream connections have been opened in total. */
   streamConnections(n: number): Promise<void>;
+  /** Resolves when a request `METHOD path` has been received `n` times in total. */
+  waitForRequests(request: string, n?: number): Promise<void>;
   /** Resolves when the bot has posted `n` posts in total. */
   waitForPosts(n: number): Promise<RecordedPost[]>;
   close(): Promise<void>;
@@ -205,6 +207,7 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
       streams.clear();
     },
     streamConnections: (n) => waitFor(() => opened >= n),
+    waitForRequests: (request, n = 1) => waitFor(() => fx.requests.filter((r) => r === request).length >= n),
     async waitForPosts(n) {
       await waitFor(() => fx.posts.length >= n);
       return fx.posts;
@@ -245,6 +248,7 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     fx.requests.push(`${req.method} ${url.pathname}`);
+    notify();
     if (mode === 'down') {
       res.socket?.destroy();
       return;
