@@ -51,7 +51,7 @@ export interface TestWallet {
 export async function startTestWallet(
   opts: { seed?: string | SeedFile } & Pick<
     WalletServerOptions,
-    'databaseUrl' | 'clock' | 'config' | 'log'
+    'databaseUrl' | 'clock' | 'config' | 'log' | 'x' | 'xBotUserId' | 'replies'
   > = {},
 ): Promise<TestWallet> {
   const server = await startWalletServer({
@@ -67,6 +67,9 @@ export async function startTestWallet(
     ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.config ? { config: opts.config } : {}),
+    ...(opts.x ? { x: opts.x } : {}),
+    ...(opts.xBotUserId ? { xBotUserId: opts.xBotUserId } : {}),
+    ...(opts.replies ? { replies: opts.replies } : {}),
   });
   const postSigned = async (payload: unknown) => {
     const body = JSON.stringify(payload);
