@@ -81,7 +81,7 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
           if (done) return;
           done = true;
           await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
-          client.release();
+          client.release(true); // closed, not pooled: it may be the connection that died
         },
       };
     },

@@ -138,13 +138,13 @@ export function startStreamIngest(deps: Deps, opts: StreamOptions): StreamIngest
     if (posts.length) deps.log.info('x stream gap filled from search', { posts: posts.length });
   };
 
-  /** One connection: resolves when it ends (dropped, stalled, stopped), throws on an HTTP error. */
-  const connect = async (onOpen: () => void) => {
+  /** One connection: resolves when it ends (dropped, stalled, stopped, leadership lost), throws on an HTTP error. */
+  const connect = async (onOpen: () => void, lost: AbortSignal) => {
     const stall = new AbortController();
     let timer = setTimeout(() => stall.abort(), o.stallMs); // no answer, or silence, for stallMs: dead
     const res = await fetch(`${x.apiUrl}/2/tweets/search/stream?${POST_QUERY}`, {
       headers: auth,
-      signal: AbortSignal.any([stopping.signal, stall.signal]),
+      signal: AbortSignal.any([stopping.signal, stall.signal, lost]),
     }).catch((err: unknown) => {
       clearTimeout(timer);
       throw err;
@@ -181,11 +181,11 @@ export function startStreamIngest(deps: Deps, opts: StreamOptions): StreamIngest
     }
   };
 
-  const holdStream = async () => {
+  const holdStream = async (lost: AbortSignal) => {
     let network = 0;
     let http = 0;
     let limited = 0;
-    while (!stopping.signal.aborted && lead) {
+    while (!stopping.signal.aborted && !lost.aborted) {
       try {
         await ensureRule();
         await connect(() => {
@@ -193,11 +193,11 @@ export function startStreamIngest(deps: Deps, opts: StreamOptions): StreamIngest
           void fillGap().catch((err: unknown) =>
             deps.log.error('x stream gap fill failed', errorFields(err)),
           );
-        });
+        }, lost);
         network++; // the connection ended without an HTTP error: a network-level reconnect
         await sleep(Math.min(o.networkMaxMs, o.networkBaseMs * network), stopping.signal);
       } catch (err) {
-        if (stopping.signal.aborted) break;
+        if (stopping.signal.aborted || lost.aborted) break;
         if (err instanceof HttpError && err.status === 429) {
           await sleep(o.rateLimitBaseMs * 2 ** limited++, stopping.signal);
         } else if (err instanceof HttpError) {
@@ -220,10 +220,13 @@ export function startStreamIngest(deps: Deps, opts: StreamOptions): StreamIngest
       }
       deps.log.info('x stream: this instance holds the stream', {});
       const current = lead;
+      const lost = new AbortController();
+      // The lock's connection died: another instance may take the stream now; this one lets go at once.
       void current.lost.then(() => {
+        lost.abort();
         if (lead === current) lead = undefined;
       });
-      await holdStream();
+      await holdStream(lost.signal);
       await current.release();
       lead = undefined;
     }
