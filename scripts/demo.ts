@@ -20,7 +20,14 @@ import { parseArgs } from 'node:util';
 import type { BrowserContext, Page } from '@playwright/test';
 import { launchChromium } from '../tests/e2e/browser-path';
 import { SECRET_KEY, startFakeStripe, WEBHOOK_SECRET, type FakeStripe } from '../tests/fake-stripe';
-import { DEMO_PASSWORD, startTestWallet, type TestWallet } from '../tests/e2e/wallet-server';
+import { startFakeX } from '../tests/fake-x/server';
+import {
+  BOT_X_USER_ID,
+  DEMO_PASSWORD,
+  startTestWallet,
+  TEST_X_CONSUMER_SECRET,
+  type TestWallet,
+} from '../tests/e2e/wallet-server';
 import { routeX, X } from '../tests/e2e/x-pages';
 import { ME, postId, USERS } from '../tests/fixtures/x/data';
 import type { Lang } from '../core/lang';
@@ -278,22 +285,42 @@ async function story(look: Look, wallet: TestWallet, stripe: FakeStripe): Promis
 }
 
 build();
-for (const look of looks()) {
-  console.log(`${look.lang}, ${look.theme}:`);
-  const stripe = await startFakeStripe();
-  const wallet = await startTestWallet({
-    stripe: {
-      secretKey: SECRET_KEY,
-      webhookSecret: WEBHOOK_SECRET,
-      publicUrl: PUBLIC_URL,
-      apiUrl: stripe.url,
-    },
-  });
-  stripe.webhookUrl = `${wallet.url}/v1/webhooks/stripe`;
-  try {
-    await story(look, wallet, stripe);
-  } finally {
-    await wallet.close();
-    await stripe.close();
+// A local stand-in for X behind the wallet: "Link your X account" and the bot's replies work in the demo.
+const fakeX = await startFakeX({
+  consumerSecret: TEST_X_CONSUMER_SECRET,
+  users: [{ id: BOT_X_USER_ID, username: 'SMoneyfr' }],
+});
+const bot = fakeX.issueTokens(BOT_X_USER_ID);
+try {
+  for (const look of looks()) {
+    console.log(`${look.lang}, ${look.theme}:`);
+    // And one for Stripe: "Add money" opens its Checkout page, paying there credits the wallet.
+    const stripe = await startFakeStripe();
+    const wallet = await startTestWallet({
+      xBotUserId: BOT_X_USER_ID,
+      x: {
+        clientId: fakeX.clientId,
+        clientSecret: fakeX.clientSecret,
+        apiUrl: fakeX.url,
+        authorizeUrl: `${fakeX.url}/i/oauth2/authorize`,
+        botAccessToken: bot.accessToken,
+        botRefreshToken: bot.refreshToken,
+      },
+      stripe: {
+        secretKey: SECRET_KEY,
+        webhookSecret: WEBHOOK_SECRET,
+        publicUrl: PUBLIC_URL,
+        apiUrl: stripe.url,
+      },
+    });
+    stripe.webhookUrl = `${wallet.url}/v1/webhooks/stripe`;
+    try {
+      await story(look, wallet, stripe);
+    } finally {
+      await wallet.close();
+      await stripe.close();
+    }
   }
+} finally {
+  await fakeX.close();
 }

@@ -45,6 +45,7 @@ describe('meta', () => {
       '/v1/me',
       '/v1/me/top-ups',
       '/v1/me/x-account',
+      '/v1/me/x-link',
       '/v1/payments',
       '/v1/payments/{id}',
       '/v1/payments/{id}/cancel',
@@ -52,6 +53,7 @@ describe('meta', () => {
       '/v1/recipients/{handle}',
       '/v1/webhooks/stripe',
       '/v1/webhooks/x',
+      '/v1/x/callback',
     ]);
     expect(r.body.components.schemas.Payment.properties.amountCents.type).toBe('integer');
   });

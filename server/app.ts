@@ -23,6 +23,7 @@ import { registerAuthRoutes } from './routes/auth';
 import { registerPaymentRoutes } from './routes/payments';
 import { registerStripeRoutes } from './routes/stripe';
 import { registerWebhookRoutes } from './routes/webhook';
+import { registerClaimPage, registerXLinkRoutes } from './routes/x-link';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -92,6 +93,8 @@ export function createApp(deps: Deps) {
   registerPaymentRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerStripeRoutes(app, deps);
+  registerXLinkRoutes(app, deps);
+  registerClaimPage(app, deps);
 
   app.doc31('/v1/openapi.json', {
     openapi: '3.1.0',

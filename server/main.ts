@@ -2,12 +2,16 @@
  * `npm run server`: the wallet server from the command line.
  * Env: PORT (8787), HOST (127.0.0.1), DATABASE_URL (PostgreSQL; else PGlite in WALLET_DATA_DIR, default
  * ./.data/wallet, `memory://` for a throw-away one), WALLET_SEED or `--seed <file>`, WALLET_SANDBOX=1,
- * X_CONSUMER_SECRET; card top-ups: STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, PUBLIC_URL (both keys or neither),
- * STRIPE_API_URL (default https://api.stripe.com), TOPUP_MIN_CENTS (500), TOPUP_MAX_CENTS (50000). SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the database.
+ * X_CONSUMER_SECRET, X_BOT_USER_ID, and the X variables of server/x/config.ts (X_CLIENT_ID, X_CLIENT_SECRET,
+ * PUBLIC_URL, X_API_URL, X_AUTHORIZE_URL, X_TIMEOUT_MS, X_BOT_ACCESS_TOKEN, X_BOT_REFRESH_TOKEN), X_INGEST=stream
+ * with X_BEARER_TOKEN (pull mode); card top-ups: STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET (both or neither, with
+ * PUBLIC_URL), STRIPE_API_URL (default https://api.stripe.com), TOPUP_MIN_CENTS (500), TOPUP_MAX_CENTS (50000).
+ * SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the database.
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_TOPUP_MAX_CENTS, DEFAULT_TOPUP_MIN_CENTS } from '../core/rules';
 import { startWalletServer } from './start';
+import { xConfigFromEnv } from './x/config';
 
 const { values } = parseArgs({
   options: { seed: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
@@ -74,6 +78,19 @@ try {
         }
       : {}),
     topUpLimits,
+    ...(env.X_BOT_USER_ID ? { xBotUserId: env.X_BOT_USER_ID } : {}),
+    x: xConfigFromEnv(env, ''),
+    ...(env.X_INGEST === 'stream'
+      ? env.X_BEARER_TOKEN
+        ? { stream: { bearerToken: env.X_BEARER_TOKEN } }
+        : (() => {
+            throw new Error('X_INGEST=stream needs X_BEARER_TOKEN');
+          })()
+      : {}),
+    replies: {
+      ...(Number(env.X_REPLY_INTERVAL_MS) > 0 ? { intervalMs: Number(env.X_REPLY_INTERVAL_MS) } : {}),
+      ...(Number(env.X_REPLY_LEASE_MS) > 0 ? { leaseMs: Number(env.X_REPLY_LEASE_MS) } : {}),
+    },
   });
   let stopping = false;
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {

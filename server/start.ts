@@ -16,6 +16,9 @@ import { openDb, type Db } from './db';
 import { MIGRATIONS } from './db/migrations';
 import { releaseOrphanClaims } from './idempotency';
 import type { Deps } from './deps';
+import { seedBotTokens, startReplyWorker, type ReplyWorkerOptions } from './x/bot';
+import { X_API_URL, X_AUTHORIZE_URL, type XConfig } from './x/config';
+import { startStreamIngest, type StreamOptions } from './x/stream';
 import { jsonLogger, silentLogger } from './log';
 import { applySeed, readSeedFile, type SeedFile } from './seed';
 import { createStripeClient } from './stripe';
@@ -43,6 +46,14 @@ export interface WalletServerOptions {
   stripe?: { secretKey: string; webhookSecret: string; publicUrl: string; apiUrl?: string };
   /** Bounds of one card top-up, integer cents (default 5 € to 500 €). */
   topUpLimits?: { minCents: number; maxCents: number };
+  /** How to reach X ("Sign in with X", bot replies, stream); unset fields take X's real addresses. */
+  x?: Partial<XConfig>;
+  /** The bot's X user id (its own posts never pay, its account is never linkable). */
+  xBotUserId?: string;
+  /** Pull mode: read payment posts from X's Filtered Stream (needs `x` and a bearer token). */
+  stream?: StreamOptions;
+  /** The bot's reply worker (runs when the bot has tokens); intervals for tests. */
+  replies?: ReplyWorkerOptions;
   /** Sweeper period (expiry, event recovery); default 5000 ms; 0 disables it. */
   sweepIntervalMs?: number;
   /** JSON logs to stdout (default true). */
@@ -111,6 +122,18 @@ export async function createWallet(opts: WalletServerOptions = {}): Promise<Wall
         }
       : {}),
     ...(opts.topUpLimits ? { topUpLimits: opts.topUpLimits } : {}),
+    ...(opts.xBotUserId ? { xBotUserId: opts.xBotUserId } : {}),
+    ...(opts.x
+      ? {
+          x: {
+            apiUrl: X_API_URL,
+            authorizeUrl: X_AUTHORIZE_URL,
+            timeoutMs: 10_000,
+            publicUrl: '',
+            ...opts.x,
+          },
+        }
+      : {}),
     ...(opts.beforeExecute ? { beforeExecute: opts.beforeExecute } : {}),
   };
   try {
@@ -151,8 +174,16 @@ export async function startWalletServer(opts: WalletServerOptions = {}): Promise
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${host}:${addr.port}`;
+  if (deps.x && !deps.x.publicUrl) deps.x.publicUrl = url; // no PUBLIC_URL: this address
   const interval = opts.sweepIntervalMs ?? 5000;
   const stopSweeper = interval > 0 ? startSweeper(deps, interval) : async () => undefined;
+  // The bot replies when it has tokens (seeded now from the configuration, or rotated earlier).
+  const botReady =
+    deps.x &&
+    ((await seedBotTokens(deps)) ||
+      (await deps.db.query(`SELECT 1 FROM x_bot_tokens WHERE id = 1`)).length > 0);
+  const stopReplies = botReady ? startReplyWorker(deps, opts.replies) : async () => undefined;
+  const stream = deps.x && opts.stream ? startStreamIngest(deps, opts.stream) : undefined;
   deps.log.info('wallet server listening', { url, db: deps.db.kind, sandbox: deps.sandbox });
 
   let closing: Promise<void> | undefined;
@@ -167,7 +198,9 @@ export async function startWalletServer(opts: WalletServerOptions = {}): Promise
           server.close(() => resolve()); // stops accepting; resolves when in-flight requests are done
           if ('closeIdleConnections' in server) server.closeIdleConnections();
         });
+        await stream?.stop();
         await stopSweeper();
+        await stopReplies();
         await wallet.close();
         deps.log.info('wallet server stopped', {});
       })();

@@ -4,6 +4,7 @@ import type { ParseAmount } from '@/components/AmountPicker';
 import { Brand } from '@/components/Brand';
 import { useI18n } from '@/components/i18n-context';
 import { PayButtonsFieldset } from '@/components/PayButtonsSettings';
+import { XLinkCard } from '@/components/XLinkCard';
 import { amountErrorText, errorText, type LanguageSetting } from '@/utils/i18n';
 import { MAX_PRESET_CENTS, MAX_PRESETS, MIN_PRESET_CENTS } from '@/utils/storage';
 import {
@@ -246,6 +247,7 @@ export function App({
       <section class="card" data-testid="pay-buttons-settings">
         <PayButtonsFieldset value={payButtons} onChange={savePayButtons} />
       </section>
+      <XLinkCard />
     </main>
   );
 }

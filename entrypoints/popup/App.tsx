@@ -6,6 +6,7 @@ import { useI18n } from '@/components/i18n-context';
 import { PaymentList } from '@/components/PaymentList';
 import { PayButtonsToggle } from '@/components/PayButtonsSettings';
 import { TopUpList } from '@/components/TopUpList';
+import { XLinkCard } from '@/components/XLinkCard';
 import { errorText } from '@/utils/i18n';
 import type { PayButtonsSetting } from '@/utils/pay-buttons';
 import { useStore } from '@/utils/use-store';
@@ -127,6 +128,7 @@ export function App({
           )}
           <p class="muted ellipsis">{t('popup.signedInAs', { name: s.summary.me.displayName })}</p>
           <BalanceCard balance={s.summary.me.balance} />
+          <XLinkCard handle={s.summary.me.xHandle} onLinked={() => void store.getState().refresh()} />
           {s.summary.me.onHold && (
             <p class="notice notice--danger" role="alert" data-testid="on-hold">
               {t('popup.onHold')}
@@ -210,13 +212,7 @@ function NextSteps({ linked, onDismiss }: { linked: boolean; onDismiss: () => vo
       <h2 id="welcome-title">{t('popup.welcomeTitle')}</h2>
       <p>{t('popup.nextSteps')}</p>
       <ol class="stack" style={{ margin: 0, paddingLeft: '20px' }}>
-        {!linked && (
-          <li data-step="link-x">
-            {t('popup.stepLinkX')}
-            {/* The "Sign in with X" button goes here once the extension has it. */}
-            <p class="muted">{t('popup.stepLinkXSoon')}</p>
-          </li>
-        )}
+        {!linked && <li data-step="link-x">{t('popup.stepLinkX')}</li>}
         <li data-step="add-money">
           <a href="#topup-title" onClick={() => document.getElementById('topup-amount')?.focus()}>
             {t('popup.stepAddMoney')}

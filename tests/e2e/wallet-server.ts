@@ -45,7 +45,7 @@ export interface TestWallet {
 export async function startTestWallet(
   opts: { seed?: string | SeedFile } & Pick<
     WalletServerOptions,
-    'databaseUrl' | 'clock' | 'config' | 'log' | 'stripe'
+    'databaseUrl' | 'clock' | 'config' | 'log' | 'x' | 'xBotUserId' | 'replies' | 'stripe'
   > = {},
 ): Promise<TestWallet> {
   const server = await startWalletServer({
@@ -62,6 +62,9 @@ export async function startTestWallet(
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.config ? { config: opts.config } : {}),
     ...(opts.stripe ? { stripe: opts.stripe } : {}),
+    ...(opts.x ? { x: opts.x } : {}),
+    ...(opts.xBotUserId ? { xBotUserId: opts.xBotUserId } : {}),
+    ...(opts.replies ? { replies: opts.replies } : {}),
   });
   const postSigned = async (payload: unknown) => {
     const body = JSON.stringify(payload);

@@ -204,6 +204,11 @@ export class WalletClient {
     return this.authed<Me>('GET', '/v1/me');
   }
 
+  /** Starts "Sign in with X": the address of X's consent page (valid once, for 10 minutes). */
+  startXLink(): Promise<ApiResult<{ authorizeUrl: string }>> {
+    return this.authed<{ authorizeUrl: string }>('POST', '/v1/me/x-link');
+  }
+
   recipient(handle: string): Promise<ApiResult<Recipient>> {
     return this.authed<Recipient>('GET', `/v1/recipients/${encodeURIComponent(handle)}`);
   }
