@@ -128,13 +128,13 @@ export function App({
           )}
           <p class="muted ellipsis">{t('popup.signedInAs', { name: s.summary.me.displayName })}</p>
           <BalanceCard balance={s.summary.me.balance} />
-          <XLinkCard handle={s.summary.me.xHandle} onLinked={() => void store.getState().refresh()} />
           {s.summary.me.onHold && (
             <p class="notice notice--danger" role="alert" data-testid="on-hold">
               {t('popup.onHold')}
             </p>
           )}
           {s.welcome && <NextSteps linked={!!s.summary.me.xHandle} onDismiss={s.dismissWelcome} />}
+          <XLinkCard handle={s.summary.me.xHandle} onLinked={() => void store.getState().refresh()} />
           {s.error && (
             <p class="notice notice--danger" role="alert" data-testid="error">
               {errorText(t, s.error)}
