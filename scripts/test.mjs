@@ -1,16 +1,22 @@
 #!/usr/bin/env node
 /**
- * `npm test`: build both browsers, then typecheck, lint, format check, unit + server tests (vitest),
- * end-to-end tests in Chromium (Playwright), the Firefox test, `web-ext lint`, and the store zips
- * (rebuilt from the sources zip to check they reproduce).
+ * `npm test`: first makes sure the machine has what the chosen steps need (scripts/lib/machine.ts: Chromium,
+ * Firefox, PostgreSQL ≥ 15, fonts; installed with apt-get when run as root on Debian, else one message with the
+ * command, within seconds) and, without DATABASE_URL, starts a throw-away PostgreSQL (scripts/lib/postgres.ts),
+ * removed at the end whatever happens. Then builds both browsers, typecheck, lint, format check, unit + server
+ * tests on PGlite and PostgreSQL (vitest), the wallet server as real processes (durability, stress), end-to-end
+ * tests in Chromium (Playwright), the Firefox test, `web-ext lint`, and the store zips (rebuilt from the
+ * sources zip to check they reproduce).
  * Stops at the first failing step; ends with one line "N passed, N failed" summing every runner.
  * Steps in a `together` group are independent and run at the same time (the machine has 2 cores and most of
  * these wait on processes); their output is printed whole, one after the other, as each finishes.
- * `node scripts/test.mjs <name>…` runs only the named steps (a group's name runs all of it).
+ * `npm test -- <name>…` runs only the named steps (a group's name runs all of it) and checks only what they need.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensureMachine, postgresBin } from './lib/machine.ts';
+import { startThrowawayPostgres } from './lib/postgres.ts';
 
 const RESULTS = 'test-results';
 fs.mkdirSync(RESULTS, { recursive: true });
@@ -53,6 +59,7 @@ function nodeTest(name, files) {
 
 /**
  * @typedef {{ name: string, cmd: string, args: string[], env?: Record<string, string>, optional?: () => boolean,
+ *   needs?: import('./lib/machine.ts').Requirement[],
  *   count?: () => { passed: number, failed: number, skipped: number } }} Step
  * @type {(Step | { name: string, together: Step[] })[]}
  */
@@ -69,6 +76,7 @@ const steps = [
   },
   {
     name: 'unit',
+    needs: ['postgres'],
     cmd: 'npx',
     args: [
       'vitest',
@@ -92,12 +100,14 @@ const steps = [
     name: 'server',
     together: ['durability', 'stress'].map((name) => ({
       name,
+      needs: ['postgres'],
       ...nodeTest(`server-${name}`, [`tests/server/${name}.test.ts`]),
       optional: () => fs.existsSync('server/main.ts'),
     })),
   },
   {
     name: 'e2e',
+    needs: ['chromium', 'fonts'],
     cmd: 'npx',
     args: ['playwright', 'test', '--reporter=list,json'],
     env: { PLAYWRIGHT_JSON_OUTPUT_NAME: `${RESULTS}/e2e.json` },
@@ -110,7 +120,12 @@ const steps = [
       };
     },
   },
-  { name: 'firefox', ...nodeTest('firefox', firefoxTests), optional: () => firefoxTests.length > 0 },
+  {
+    name: 'firefox',
+    needs: ['firefox', 'fonts'],
+    ...nodeTest('firefox', firefoxTests),
+    optional: () => firefoxTests.length > 0,
+  },
   // Not together with the Firefox test: it rebuilds the Firefox build that test has installed.
   {
     name: 'web-ext-lint',
@@ -160,6 +175,49 @@ function run(step, buffer) {
 
 const wanted = (step) => (!only.length || only.includes(step.name)) && (!step.optional || step.optional());
 
+/** The steps this run will take, flattened. */
+const chosen = steps.flatMap((step) =>
+  step.together
+    ? step.together.filter(
+        (s) =>
+          (!only.length || only.includes(step.name) || only.includes(s.name)) &&
+          (!s.optional || s.optional()),
+      )
+    : wanted(step)
+      ? [step]
+      : [],
+);
+
+// What the machine must have, before any slow step.
+try {
+  await ensureMachine(chosen.flatMap((s) => s.needs ?? []));
+} catch (err) {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+}
+
+// A PostgreSQL for the server tests: DATABASE_URL's, else a throw-away cluster removed whatever happens.
+let postgresLine = 'PostgreSQL: not needed by the chosen steps';
+if (chosen.some((s) => s.needs?.includes('postgres'))) {
+  if (process.env.DATABASE_URL) {
+    postgresLine = 'PostgreSQL: DATABASE_URL (given)';
+  } else {
+    const bin = postgresBin();
+    if (!bin) throw new Error('unreachable: ensureMachine checked for PostgreSQL');
+    const pg = await startThrowawayPostgres(bin);
+    process.env.DATABASE_URL = pg.url;
+    postgresLine = `PostgreSQL: throw-away PostgreSQL ${pg.major} cluster (removed)`;
+    process.on('exit', pg.stop);
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+      process.on(signal, () => {
+        pg.stop();
+        process.exit(130);
+      });
+    }
+    console.log(`npm test: throw-away PostgreSQL ${pg.major} at ${pg.url}`);
+  }
+}
+
 const started = Date.now();
 let failedStep;
 for (const step of steps) {
@@ -191,5 +249,6 @@ for (const step of steps) {
 console.log(
   `\nnpm test took ${((Date.now() - started) / 1000).toFixed(1)} s${failedStep ? `; failed at step "${failedStep}"` : ''}`,
 );
+console.log(postgresLine);
 console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(failedStep ? 1 : 0);

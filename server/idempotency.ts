@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import type { Db, Queryable } from './db';
 import type { Deps } from './deps';
 import { ApiError, problem } from './errors';
-import { insufficientFunds, postingArgs } from './ledger';
+import { postingArgs } from './ledger';
 import { toPaymentRow, type PlannedPayment } from './payments';
 
 export const IN_FLIGHT_STALE_MS = 60_000;
@@ -145,14 +145,15 @@ export async function releaseOrphanClaims(db: Db): Promise<number> {
 }
 
 interface OnceRow {
-  outcome: 'in_flight' | 'exists' | 'stored';
+  /** stored: the answer given; refused: the insufficient-funds answer given instead; exists; in_flight. */
+  outcome: 'in_flight' | 'exists' | 'stored' | 'refused';
   request_hash: string | null;
   status_code: number | null;
   response_body: string | null;
 }
 
 /**
- * POST /v1/payments, idempotent, in one statement (`create_payment_once()`, migration 3) and so in one round
+ * POST /v1/payments, idempotent, in one statement (`create_payment_once()`, migrations 3 and 4) and so in one round
  * trip and one transaction: the key is stored already answered, together with the payment and its legs, or
  * nothing is written. `plan` decides (reading what it needs) and throws an ApiError for a refusal, which is
  * stored under the key like a success. A key already stored is replayed (same request) or refused (another
@@ -181,34 +182,31 @@ export async function createPaymentOnce(
     res = refusal(err);
   }
   if (deps.beforeExecute) await deps.beforeExecute(key);
-  const store = async (payment: PlannedPayment | undefined, answer: StoredResponse) => {
-    const [row] = await deps.db.query<OnceRow & Record<string, unknown>>(
-      `SELECT * FROM create_payment_once($1, $2, $3, $4, $5, $6, $7, $8::jsonb,
-         $9::text[], $10::bigint[], $11::text[], $12::text[], $13::bigint[], $14::text[])`,
-      [
-        accountId,
-        key,
-        hash,
-        now,
-        new Date(now.getTime() - IN_FLIGHT_STALE_MS),
-        answer.status,
-        JSON.stringify(answer.body),
-        payment ? JSON.stringify(toPaymentRow(payment.row)) : null, // Dates → ISO strings
-        ...(payment ? (postingArgs(payment.legs) ?? EMPTY_POSTING) : EMPTY_POSTING),
-      ],
-    );
-    if (!row) throw new Error('create_payment_once returned no row');
-    return row;
-  };
-  let row: OnceRow;
-  try {
-    row = await store(planned, res);
-  } catch (err) {
-    const short = insufficientFunds(err);
-    if (!short) throw err; // nothing was written: the key stays free for the client's retry
-    res = refusal(new ApiError('insufficient_funds', 'Your available balance does not cover this payment.'));
-    row = await store(undefined, res);
-  }
+  // The balance is checked again inside the statement: when another payment of the same payer took the money
+  // since the plan read it, the statement stores this refusal instead, in the same transaction (never a second
+  // call: see migration 4).
+  const short = refusal(
+    new ApiError('insufficient_funds', 'Your available balance does not cover this payment.'),
+  );
+  const [row] = await deps.db.query<OnceRow & Record<string, unknown>>(
+    `SELECT * FROM create_payment_once($1, $2, $3, $4, $5, $6, $7, $8::jsonb,
+       $9::text[], $10::bigint[], $11::text[], $12::text[], $13::bigint[], $14::text[], $15, $16)`,
+    [
+      accountId,
+      key,
+      hash,
+      now,
+      new Date(now.getTime() - IN_FLIGHT_STALE_MS),
+      res.status,
+      JSON.stringify(res.body),
+      planned ? JSON.stringify(toPaymentRow(planned.row)) : null, // Dates → ISO strings
+      ...(planned ? (postingArgs(planned.legs) ?? EMPTY_POSTING) : EMPTY_POSTING),
+      short.status,
+      JSON.stringify(short.body),
+    ],
+  );
+  if (!row) throw new Error('create_payment_once returned no row');
+  if (row.outcome === 'refused') return short;
   if (row.outcome === 'stored') return res;
   if (row.outcome === 'exists' && row.request_hash !== hash) {
     throw new ApiError(

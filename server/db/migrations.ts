@@ -218,6 +218,67 @@ END
 $$;
 `,
   },
+  {
+    version: 4,
+    name: 'create_payment_once decides an insufficient-funds refusal inside the same statement',
+    sql: `
+-- A payment that the balance no longer covers (another payment of the same payer committed in between) is
+-- refused inside the statement that tried it: the payment and its legs roll back to a savepoint and the key is
+-- stored with the refusal given in p_short_status / p_short_body. Before this, the caller stored the refusal
+-- with a second call; PostgreSQL sends an error to the client before the failed transaction has released its
+-- locks, so that second call could find the key's advisory lock still held by its own first attempt and
+-- answer 'in_flight' for a key nobody else was using.
+DROP FUNCTION create_payment_once(TEXT, TEXT, TEXT, TIMESTAMPTZ, TIMESTAMPTZ, INTEGER, TEXT, JSONB,
+  TEXT[], BIGINT[], TEXT[], TEXT[], BIGINT[], TEXT[]);
+CREATE FUNCTION create_payment_once(
+  p_account TEXT, p_key TEXT, p_hash TEXT, p_at TIMESTAMPTZ, p_stale_before TIMESTAMPTZ,
+  p_status INTEGER, p_body TEXT, p_payment JSONB,
+  p_accounts TEXT[], p_deltas BIGINT[],
+  p_debits TEXT[], p_credits TEXT[], p_amounts BIGINT[], p_kinds TEXT[],
+  p_short_status INTEGER, p_short_body TEXT
+) RETURNS TABLE (outcome TEXT, request_hash TEXT, status_code INTEGER, response_body TEXT)
+LANGUAGE plpgsql AS $$
+DECLARE
+  k idempotency_keys%ROWTYPE;
+  v_outcome TEXT := 'stored';
+  v_status INTEGER := p_status;
+  v_body TEXT := p_body;
+BEGIN
+  IF NOT pg_try_advisory_xact_lock(hashtextextended(p_account || E'\\n' || p_key, 7366002)) THEN
+    RETURN QUERY SELECT 'in_flight'::TEXT, NULL::TEXT, NULL::INTEGER, NULL::TEXT;
+    RETURN;
+  END IF;
+  SELECT * INTO k FROM idempotency_keys i WHERE i.account_id = p_account AND i.key = p_key;
+  IF FOUND THEN
+    IF k.status_code IS NOT NULL OR k.request_hash <> p_hash OR k.locked_at >= p_stale_before THEN
+      RETURN QUERY SELECT 'exists'::TEXT, k.request_hash, k.status_code, k.response_body;
+      RETURN;
+    END IF;
+    DELETE FROM idempotency_keys i WHERE i.account_id = p_account AND i.key = p_key;
+  END IF;
+  IF p_payment IS NOT NULL THEN
+    BEGIN
+      INSERT INTO payments (id, payer_id, recipient_id, recipient_handle, recipient_x_user_id, amount_cents,
+        fee_cents, message, mode, status, tweet_text, tweet_id, reply_to_tweet_id, failure_reason, created_at,
+        updated_at, expires_at)
+      SELECT r.id, r.payer_id, r.recipient_id, r.recipient_handle, r.recipient_x_user_id, r.amount_cents,
+        r.fee_cents, r.message, r.mode, r.status, r.tweet_text, r.tweet_id, r.reply_to_tweet_id,
+        r.failure_reason, r.created_at, r.updated_at, r.expires_at
+      FROM jsonb_populate_record(NULL::payments, p_payment) AS r;
+      PERFORM post_transfers(p_accounts, p_deltas, p_debits, p_credits, p_amounts, p_kinds, p_payment->>'id', p_at);
+    EXCEPTION WHEN SQLSTATE 'WL001' THEN
+      v_outcome := 'refused';
+      v_status := p_short_status;
+      v_body := p_short_body;
+    END;
+  END IF;
+  INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response_body, locked_at, created_at)
+    VALUES (p_account, p_key, p_hash, v_status, v_body, p_at, p_at);
+  RETURN QUERY SELECT v_outcome, p_hash, v_status, v_body;
+END
+$$;
+`,
+  },
 ];
 
 /** Applies the migrations not yet applied, each in its own transaction, under an advisory lock. */

@@ -2,34 +2,31 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from '@playwright/test';
+import { systemChromiumPath } from '../../scripts/lib/machine';
 
 /** The built Chrome extension (`npx wxt build`). */
 export const EXTENSION_DIR = path.resolve('.output/chrome-mv3');
 
-const SYSTEM_CHROMIUMS = [
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-  '/usr/bin/google-chrome',
-  '/usr/bin/google-chrome-stable',
-];
-
 /**
  * The Chromium to test with: `CHROMIUM_PATH`, else a system Chromium (Debian's `chromium` first), else
- * Playwright's own download when the machine has one. Throws a clear message when there is none.
+ * Playwright's own download when the machine has one. Throws a clear message when there is none
+ * (`npm test` checks this before any test runs: scripts/lib/machine.ts).
  */
 export function findChromium(): string {
-  const candidates = [process.env.CHROMIUM_PATH, ...SYSTEM_CHROMIUMS].filter((p): p is string => !!p);
-  for (const candidate of candidates) if (fs.existsSync(candidate)) return candidate;
+  const system = systemChromiumPath();
+  if (system) return system;
   let bundled: string | undefined;
   try {
-    bundled = chromium.executablePath();
+    bundled = process.env.CHROMIUM_PATH ? undefined : chromium.executablePath();
   } catch {
     bundled = undefined;
   }
   if (bundled && fs.existsSync(bundled)) return bundled;
   throw new Error(
-    'No Chromium found. Install the system one (Debian: `apt-get install chromium`), set CHROMIUM_PATH, ' +
-      'or run `npx playwright install chromium` where downloads are allowed.',
+    process.env.CHROMIUM_PATH
+      ? `CHROMIUM_PATH is set to ${process.env.CHROMIUM_PATH}, which does not exist.`
+      : 'No Chromium found. Install the system one (Debian: `apt-get install chromium`), set CHROMIUM_PATH, ' +
+          'or run `npx playwright install chromium` where downloads are allowed.',
   );
 }
 

@@ -1,6 +1,6 @@
 /**
  * Firefox harness: the system Firefox (ESR) driven by puppeteer-core over WebDriver BiDi, with the built
- * extension installed as a temporary add-on. See shared/research/toolchain.md §4 for what works and why.
+ * extension installed as a temporary add-on.
  *
  * Things this file works around, found on Firefox ESR 153 + puppeteer-core 24.43:
  * - BiDi refuses to navigate to `moz-extension://` unless Firefox starts with `--remote-allow-system-access`;
@@ -13,15 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer-core';
-
-const SYSTEM_FIREFOXES = [
-  '/usr/bin/firefox-esr',
-  '/usr/bin/firefox',
-  '/usr/lib/firefox-esr/firefox-esr',
-  '/usr/lib/firefox/firefox',
-  '/snap/bin/firefox',
-  '/Applications/Firefox.app/Contents/MacOS/firefox',
-];
+import { firefoxPath, SYSTEM_FIREFOXES } from '../../scripts/lib/machine';
 
 /** The extension's fixed `moz-extension://` host in tests. */
 export const EXTENSION_UUID = '7e1f0c3a-5b2d-4c8e-9a61-2f4d8b7c9e05';
@@ -31,12 +23,10 @@ export const EXTENSION_UUID = '7e1f0c3a-5b2d-4c8e-9a61-2f4d8b7c9e05';
  * Throws a clear message when there is none.
  */
 export function findFirefox(): string {
-  const fromEnv = process.env.FIREFOX_PATH;
-  if (fromEnv) {
-    if (fs.existsSync(fromEnv)) return fromEnv;
-    throw new Error(`FIREFOX_PATH is set to ${fromEnv}, which does not exist.`);
-  }
-  for (const candidate of SYSTEM_FIREFOXES) if (fs.existsSync(candidate)) return candidate;
+  const found = firefoxPath();
+  if (found) return found;
+  if (process.env.FIREFOX_PATH)
+    throw new Error(`FIREFOX_PATH is set to ${process.env.FIREFOX_PATH}, which does not exist.`);
   throw new Error(
     'No Firefox found. Install the system one (Debian: `apt-get install firefox-esr`) or set FIREFOX_PATH ' +
       `to a Firefox binary (looked in ${SYSTEM_FIREFOXES.join(', ')}).`,
