@@ -84,6 +84,8 @@ const en = {
   'popup.viewTweet': 'View tweet',
   'popup.confirm': 'Confirm',
   'popup.payHandle': 'Pay @{handle}',
+  'popup.paused':
+    'X changed its page; Pay buttons are paused here — you can still pay the profile in this tab from here.',
   'popup.offlineTitle': 'Wallet unreachable',
   'popup.offline':
     'Cannot reach your wallet server at {url}. Check your connection or the server address in Settings.',
@@ -250,6 +252,8 @@ const fr: Messages = {
   'popup.viewTweet': 'Voir le tweet',
   'popup.confirm': 'Confirmer',
   'popup.payHandle': 'Payer @{handle}',
+  'popup.paused':
+    'X a changé sa page ; les boutons Payer sont en pause ici — vous pouvez toujours payer le profil de cet onglet d’ici.',
   'popup.offlineTitle': 'Portefeuille injoignable',
   'popup.offline':
     'Impossible de joindre le serveur de votre portefeuille ({url}). Vérifiez votre connexion ou l’adresse du serveur dans les réglages.',

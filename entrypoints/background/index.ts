@@ -10,6 +10,7 @@ import { restrictSessionStorage, sanitizeSettings, settingsItem, tokensItem } fr
 import { WalletClient } from '../../utils/wallet/client';
 import { hasUnfinishedIntents, reconcileIntents } from '../../utils/wallet/intents';
 import { confirmHandlers } from './handlers/confirm';
+import { forgetTabHealth, healthHandlers, reportPageHealth } from './handlers/health';
 import { paymentHandlers } from './handlers/payments';
 import { requestPayment } from './handlers/request-payment';
 import { sessionHandlers } from './handlers/session';
@@ -29,18 +30,20 @@ export default defineBackground(() => {
 
   const route = createRouter(
     {
-      content: { requestPayment },
+      content: { requestPayment, reportPageHealth },
       page: {
         ...sessionHandlers(client),
         ...paymentHandlers(client),
         ...confirmHandlers(client),
         ...tabHandlers,
+        ...healthHandlers,
       },
     },
     { runtimeId: browser.runtime.id, extensionBase: browser.runtime.getURL('/'), onAccepted: reconcile },
   );
   browser.runtime.onMessage.addListener((message, sender) => route(message, sender));
   browser.windows.onRemoved.addListener((windowId) => void onWindowRemoved(windowId));
+  browser.tabs.onRemoved.addListener((tabId) => void forgetTabHealth(tabId));
 
   const wake = () => {
     reconcile();

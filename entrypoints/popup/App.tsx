@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { BalanceCard } from '@/components/BalanceCard';
 import { Brand, Spinner } from '@/components/Brand';
 import { useI18n } from '@/components/i18n-context';
+import { PageHealthNotice } from '@/components/PageHealthNotice';
 import { PaymentList } from '@/components/PaymentList';
 import { errorText } from '@/utils/i18n';
 import { useStore } from '@/utils/use-store';
@@ -93,6 +94,7 @@ export function App({ store, walletUrl, returnTo, openOptions, close }: Props) {
               {errorText(t, s.error)}
             </p>
           )}
+          <PageHealthNotice />
           {s.target && (
             <button
               type="button"

@@ -8,6 +8,7 @@ import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { createScriptContext, type ScriptContext } from '../../utils/x/lifecycle';
 import { fillComposer } from './fill-composer';
+import { pageHealth } from './page-health';
 import { pageUrl } from './page-url';
 import { payOnProfile } from './pay-on-profile';
 import { payOnTweet } from './pay-on-tweet';
@@ -17,6 +18,7 @@ const FEATURES: [string, (ctx: ScriptContext) => void][] = [
   ['pay-on-profile', payOnProfile],
   ['fill-composer', fillComposer],
   ['page-url', pageUrl],
+  ['page-health', pageHealth],
 ];
 
 export default defineContentScript({

@@ -29,7 +29,7 @@ const RESERVED_PATHS = new Set([
 /** `/<handle>` and its tabs (CPFT `URL_PROFILE_RE`); anything deeper (a status, /photo) is not the profile page. */
 const PROFILE_PATH_RE =
   /^\/([A-Za-z0-9_]{1,15})(?:\/(?:affiliates|with_replies|superfollows|highlights|articles|media|likes))?\/?$/;
-const STATUS_PATH_RE = /^\/(?:([A-Za-z0-9_]{1,15})|i(?:\/web)?)\/status\/(\d{1,25})(?:\/.*)?$/;
+const STATUS_PATH_RE = /^\/(?:i(?:\/web)?|([A-Za-z0-9_]{1,15}))\/status\/(\d{1,25})(?:\/.*)?$/;
 const HANDLE_TEXT_RE = /^@([A-Za-z0-9_]{1,15})$/;
 
 /**
