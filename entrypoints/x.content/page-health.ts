@@ -13,7 +13,7 @@ import { onBatch, onNavigate } from '../../utils/x/observe';
 import { ownHandle } from '../../utils/x/page';
 
 /** How long the page gets to settle before it is judged (X renders in bursts); also the longest gap between checks. */
-const CHECK_MS = 1_000;
+const CHECK_MS = 500;
 
 export function pageHealth(ctx: ScriptContext): void {
   let timer: ReturnType<typeof setTimeout> | undefined;
