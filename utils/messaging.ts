@@ -47,6 +47,11 @@ export interface ContentToBackground {
    * button could be placed, the background says so on the toolbar badge of that tab and in the popup.
    */
   reportPageHealth(data: PageHealthReport): Result<object, 'invalid_request' | 'forbidden'>;
+  /**
+   * The composer this tab's content script filled no longer holds the payment tweet (`changed: true`: the page
+   * or the user rewrote it), or it does again / is gone (`false`). The popup warns while one is changed.
+   */
+  composerChanged(data: { changed: boolean }): Result<object, 'invalid_request' | 'forbidden'>;
 }
 
 export interface BackgroundToContent {
@@ -89,6 +94,10 @@ export interface WalletSummary {
   me: Me;
   /** Hand-typed payment tweets waiting for this user's confirmation. */
   pending: Payment[];
+  /** Ids of those in `pending` awaiting confirmation whose tweet the extension did not write. */
+  notWrittenByUs: string[];
+  /** A payment tweet the extension filled in an X tab was changed there before it was posted. */
+  composerChanged: boolean;
   /** The 20 latest payments, newest first. */
   recent: Payment[];
 }

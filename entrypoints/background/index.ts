@@ -9,6 +9,7 @@ import { onWindowRemoved } from '../../utils/confirm-window';
 import { restrictSessionStorage, sanitizeSettings, settingsItem, tokensItem } from '../../utils/storage';
 import { WalletClient } from '../../utils/wallet/client';
 import { hasUnfinishedIntents, reconcileIntents } from '../../utils/wallet/intents';
+import { composerChanged } from './handlers/composer';
 import { confirmHandlers } from './handlers/confirm';
 import { forgetTabHealth, healthHandlers, reportPageHealth } from './handlers/health';
 import { paymentHandlers } from './handlers/payments';
@@ -30,7 +31,7 @@ export default defineBackground(() => {
 
   const route = createRouter(
     {
-      content: { requestPayment, reportPageHealth },
+      content: { requestPayment, composerChanged, reportPageHealth },
       page: {
         ...sessionHandlers(client),
         ...paymentHandlers(client),

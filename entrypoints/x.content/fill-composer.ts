@@ -24,6 +24,7 @@ import {
   statusFromPath,
 } from '../../utils/x/page';
 import { NEW_POST_LINK } from '../../utils/x/selectors';
+import { guardFilledComposer } from './composer-guard';
 
 type Reply = MessageReply<'fillComposer'>;
 
@@ -76,7 +77,9 @@ async function fill(data: unknown): Promise<Reply> {
   const editor = await openComposer(request);
   if (!editor) return { ok: false, code: 'no_composer' };
   const method = await fillEditor(editor, request.text);
-  return method ? { ok: true, method } : { ok: false, code: 'verify_failed' };
+  if (!method) return { ok: false, code: 'verify_failed' };
+  guardFilledComposer(editor, request.text);
+  return { ok: true, method };
 }
 
 /** Answers the background's `fillComposer` messages in this tab. */

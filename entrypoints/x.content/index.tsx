@@ -7,6 +7,7 @@
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { createScriptContext, type ScriptContext } from '../../utils/x/lifecycle';
+import { composerGuard } from './composer-guard';
 import { fillComposer } from './fill-composer';
 import { pageHealth } from './page-health';
 import { pageUrl } from './page-url';
@@ -17,6 +18,7 @@ const FEATURES: [string, (ctx: ScriptContext) => void][] = [
   ['pay-on-tweet', payOnTweet],
   ['pay-on-profile', payOnProfile],
   ['fill-composer', fillComposer],
+  ['composer-guard', composerGuard],
   ['page-url', pageUrl],
   ['page-health', pageHealth],
 ];

@@ -79,6 +79,24 @@ function onButton(state: Mounted, event: MouseEvent): boolean {
 
 const isActivationKey = (event: KeyboardEvent) => event.key === 'Enter' || event.key === ' ';
 
+/**
+ * The parent of the host the user last pressed on. When that host is replaced before the click (its post changed
+ * author), the browser may send the click to an ancestor: it is still the press on our button, so the post does
+ * not open either.
+ */
+let pressedIn: { host: Element; parent: Element | null } | null = null;
+
+function swallowOrphanClick(event: Event): void {
+  const pressed = pressedIn;
+  pressedIn = null;
+  const target = event.target;
+  if (!pressed || pressed.host.isConnected || !(target instanceof Node) || !pressed.parent) return;
+  if (target.contains(pressed.parent) || pressed.parent.contains(target)) {
+    event.stopPropagation();
+    event.preventDefault();
+  }
+}
+
 /** Fixes the target (or refuses) at the moment the user presses. */
 function press(host: HTMLElement, state: Mounted, via: Press['via']): void {
   let act: (() => void) | null = null;
@@ -114,6 +132,11 @@ function onEvent(event: Event): void {
   if (type === 'focusin') tabbing = false; // one Tab moves the focus once
   const host = event.target;
   const state = host instanceof HTMLElement ? mounted.get(host) : undefined;
+  if (type === 'click' && isTrusted && !state) swallowOrphanClick(event);
+  if (type === 'pointerdown' && isTrusted && !state && host instanceof Element && formerParent.has(host)) {
+    // Pressed on a host of ours that was just replaced (the page changed the post under the pointer).
+    pressedIn = { host, parent: formerParent.get(host) ?? null };
+  }
   if (!host || !state) return;
   if (type === 'focusin' || type === 'focusout') {
     // Only a focus the user moved here (Tab, or pressing on the button) lets a key press pay; the page's
@@ -129,6 +152,7 @@ function onEvent(event: Event): void {
   if (type === 'pointerdown' || type === 'mousedown') {
     const onIt = (event as MouseEvent).button === 0 && onButton(state, event as MouseEvent);
     if (type === 'pointerdown') {
+      pressedIn = onIt ? { host: host as Element, parent: (host as Element).parentElement } : null;
       state.pointing = onIt;
       if (onIt) press(host as HTMLElement, state, 'pointer');
       else state.press = null;
@@ -140,6 +164,7 @@ function onEvent(event: Event): void {
     if (ready) press(host as HTMLElement, state, 'key');
     else state.press = null;
   } else if (type === 'click') {
+    pressedIn = null;
     event.preventDefault();
     const done = state.press;
     state.press = null;
@@ -285,8 +310,11 @@ export function isOurHost(host: Element): boolean {
   return mounted.has(host);
 }
 
+/** Where each removed host of ours was (see `pressedIn`). */
+const formerParent = new WeakMap<Element, Element | null>();
+
 /** Removes a host. */
 export function removePayHost(host: Element): void {
-  mounted.delete(host);
+  if (mounted.delete(host)) formerParent.set(host, host.parentElement);
   host.remove();
 }

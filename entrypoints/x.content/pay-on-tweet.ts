@@ -92,7 +92,12 @@ function sync(article: Element): void {
   const bar = target ? findActionBar(article) : null;
   let keep: HTMLElement | null = null;
   for (const host of article.querySelectorAll<HTMLElement>(PAY_HOST)) {
-    const fits = !keep && !!target && host.parentElement === bar && holds(article, host, target);
+    const fits =
+      !keep &&
+      !!bar &&
+      host.parentElement === bar &&
+      isOurHost(host) &&
+      sameTarget(targets.get(host), target);
     if (fits) keep = host;
     else removePayHost(host);
   }

@@ -5,6 +5,7 @@ import { renderComposer } from '../../tests/fixtures/x/composer';
 import { h, renderPostCellContent, renderProfileHeader, userCell } from '../../tests/fixtures/x/render';
 import {
   editorText,
+  filledComposerState,
   findActionBar,
   findDialogComposer,
   findInlineComposer,
@@ -333,6 +334,24 @@ describe('composer helpers', () => {
     expect(dialog?.closest('[role="dialog"]')).not.toBeNull();
     expect(findPostButton(dialog!)?.getAttribute('data-testid')).toBe('tweetButton');
     expect(findPostButton(inline!)?.getAttribute('data-testid')).toBe('tweetButtonInline');
+  });
+
+  it('should tell a filled composer that still holds its text from a changed or gone one', () => {
+    const composer = renderComposer(document, {
+      lang: 'en',
+      buttonTestId: 'tweetButtonInline',
+      placeholder: '',
+      buttonLabel: 'Post',
+      onSubmit: () => undefined,
+      initialText: '@SMoneyfr #envoyer 5EUR @alice\nmerci',
+    });
+    document.body.append(composer);
+    const editor =
+      findInlineComposer(document) ?? (composer.querySelector('[contenteditable="true"]') as Element);
+    expect(filledComposerState(editor, '@SMoneyfr #envoyer 5EUR @alice\r\nmerci')).toBe('same');
+    expect(filledComposerState(editor, '@SMoneyfr #envoyer 249EUR @mallory_pay')).toBe('changed');
+    composer.remove();
+    expect(filledComposerState(editor, '@SMoneyfr #envoyer 5EUR @alice\nmerci')).toBe('gone');
   });
 
   it('should read Draft blocks as lines and the Post button state', () => {

@@ -426,3 +426,14 @@ export function editorText(editor: Element): string {
   if (!blocks.length) return editor.textContent ?? '';
   return [...blocks].map((b) => b.textContent ?? '').join('\n');
 }
+
+/**
+ * Where a composer the extension filled with `filled` stands: `same` (still that text), `changed` (other text:
+ * the page or the user rewrote it), or `gone` (removed or emptied: posted, discarded).
+ */
+export function filledComposerState(editor: Element, filled: string): 'same' | 'changed' | 'gone' {
+  if (!editor.isConnected) return 'gone';
+  const text = editorText(editor);
+  if (!text.trim()) return 'gone';
+  return text === filled.replace(/\r\n?/g, '\n') ? 'same' : 'changed';
+}

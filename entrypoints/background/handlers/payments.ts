@@ -5,7 +5,9 @@
  */
 import type { MessageReply, PageErrorCode } from '../../../utils/messaging';
 import type { ApiResult, WalletClient } from '../../../utils/wallet/client';
+import { composerChangedItem, filledTweetsItem } from '../../../utils/storage';
 import type { Payment } from '../../../utils/wallet/types';
+import { notWrittenByUs } from '../../../utils/written-tweets';
 import { observePayments, pollPayments } from '../tracker';
 import { INVALID, isEmpty, isId, plainObject } from './validate';
 
@@ -50,7 +52,18 @@ export function paymentHandlers(client: WalletClient) {
         [...recent.value.items, ...awaiting.value.items],
         awaiting.value.items.filter((p) => p.status === 'awaiting_confirmation'),
       );
-      return { ok: true, me: me.value, pending, recent: recent.value.items };
+      const [filled, changed] = await Promise.all([
+        filledTweetsItem.getValue(),
+        composerChangedItem.getValue(),
+      ]);
+      return {
+        ok: true,
+        me: me.value,
+        pending,
+        notWrittenByUs: notWrittenByUs(pending, filled),
+        composerChanged: Object.values(changed).some(Boolean),
+        recent: recent.value.items,
+      };
     },
 
     confirmPayment: (data: unknown) => act(data, (id) => client.confirmPayment(id)),

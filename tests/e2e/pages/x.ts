@@ -190,3 +190,32 @@ export async function payButtonInfo(page: Page, selector: string): Promise<PayBu
   );
   return index < 0 ? null : ((await payButtons(page))[index] ?? null);
 }
+
+/**
+ * The text inside the closed shadow root of the first element matching `selector` (read from outside the page,
+ * like `payButtons`), or null when there is none.
+ */
+export async function closedShadowText(page: Page, selector: string): Promise<string | null> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = (await cdp.send('DOM.getDocument', { depth: 0 })) as {
+      root: CdpNode & { nodeId: number };
+    };
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+    if (!nodeId) return null;
+    const { node } = (await cdp.send('DOM.describeNode', { nodeId, depth: 1, pierce: true })) as {
+      node: CdpNode;
+    };
+    const shadow = node.shadowRoots?.[0];
+    if (!shadow) return null;
+    const { object } = await cdp.send('DOM.resolveNode', { backendNodeId: shadow.backendNodeId });
+    const { result } = await cdp.send('Runtime.callFunctionOn', {
+      objectId: object.objectId!,
+      returnByValue: true,
+      functionDeclaration: 'function () { return this.textContent; }',
+    });
+    return (result.value as string | null) ?? null;
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
+}
