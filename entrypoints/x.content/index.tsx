@@ -33,7 +33,10 @@ export default defineContentScript({
   // WXT's "content script started" message would tell the page the extension id.
   noScriptStartedPostMessage: true,
   main() {
-    const ctx = createScriptContext(() => browser.runtime?.id != null);
+    // Checked on every mutation batch and every event: the browser's own `runtime` object where there is one
+    // (its `id` is undefined once the extension is gone), not the polyfill's wrapper around it, which costs more.
+    const native = (globalThis as { chrome?: { runtime?: { id?: string } } }).chrome?.runtime;
+    const ctx = createScriptContext(() => (native ?? browser.runtime)?.id != null);
     for (const [name, feature] of FEATURES) {
       try {
         feature(ctx);

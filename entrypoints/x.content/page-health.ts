@@ -10,7 +10,8 @@ import { sendMessage } from '../../utils/messaging';
 import { isPaused, readPageHealth } from '../../utils/x/health';
 import type { ScriptContext } from '../../utils/x/lifecycle';
 import { onBatch, onNavigate } from '../../utils/x/observe';
-import { ownHandle } from '../../utils/x/page';
+import { ownHandle, profileHandleFromPath } from '../../utils/x/page';
+import { PAY_HOST_PROFILE, PAY_HOST_TWEET } from '../../utils/x/selectors';
 
 /** How long the page gets to settle before it is judged (X renders in bursts); also the longest gap between checks. */
 const CHECK_MS = 500;
@@ -21,6 +22,14 @@ export function pageHealth(ctx: ScriptContext): void {
   const check = () => {
     timer = undefined;
     if (ctx.isInvalid) return;
+    // The common case, cheaply: posts have buttons, and a profile page's header has its one.
+    const profilePage = profileHandleFromPath(location.pathname) !== null;
+    if (
+      reported === false &&
+      document.querySelector(PAY_HOST_TWEET) &&
+      (!profilePage || document.querySelector(PAY_HOST_PROFILE))
+    )
+      return;
     const report = readPageHealth(document, location.pathname, ownHandle(document));
     const paused = isPaused(report);
     if (paused === reported) return;

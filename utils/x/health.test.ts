@@ -48,16 +48,17 @@ describe('readPageHealth / isPaused', () => {
   });
 
   it("is paused on someone else's profile without its button, not on your own", () => {
+    document.title = 'Alice Martin (@alice) / X';
     column(renderProfileHeader(document, ALICE, { own: false, following: false, lang: 'en' }));
     expect(isPaused(readPageHealth(document, '/alice', ME.handle))).toBe(true);
     document.querySelector('[data-testid="placementTracking"]')!.before(host('profile'));
     expect(isPaused(readPageHealth(document, '/alice', ME.handle))).toBe(false);
     document.body.replaceChildren();
+    document.title = `Test Payer (@${ME.handle}) / X`;
     column(renderProfileHeader(document, ME, { own: true, following: false, lang: 'en' }));
     expect(readPageHealth(document, `/${ME.handle}`, ME.handle).profile).toBe(false);
-    document.body.replaceChildren();
-    document.title = 'Alice Martin (@alice) / X';
-    expect(readPageHealth(document, '/alice', ME.handle).profile).toBe(true); // the title alone says so
+    document.title = 'X';
+    expect(readPageHealth(document, '/alice', ME.handle).profile).toBe(false); // not (yet) the profile's page
   });
 
   it('takes from the page only well-formed counts', () => {
@@ -70,7 +71,7 @@ describe('readPageHealth / isPaused', () => {
     expect(parsePageHealthReport(null)).toBeNull();
   });
 
-  it('reads handle-less permalinks (/i/status/<id>)', () => {
+  it('reads handle-less permalinks (/i/status/<id>) as status links', () => {
     expect(statusFromPath('/i/status/9')).toEqual({ handle: null, tweetId: '9' });
     expect(statusFromPath('/ivan/status/9')).toEqual({ handle: 'ivan', tweetId: '9' });
   });

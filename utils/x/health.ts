@@ -6,8 +6,7 @@
  * Only counts leave the content script (to the background, for the toolbar badge and the popup): no handle, no
  * URL, no text of the page.
  */
-import { HANDLE_RE } from '../messaging';
-import { profileHandleFromPath, sameHandle, statusFromPath } from './page';
+import { profileHandleFromPath } from './page';
 import * as s from './selectors';
 
 export interface PageHealthReport {
@@ -49,55 +48,28 @@ export function parsePageHealthReport(data: unknown): PageHealthReport | null {
   };
 }
 
-/** True when a text node of `root` reads exactly "@handle" (X's profile header always shows it). */
-function showsHandle(root: Element, handle: string): boolean {
-  const wanted = `@${handle}`.toLowerCase();
-  const walker = root.ownerDocument.createTreeWalker(root, 4 /* NodeFilter.SHOW_TEXT */);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const text = node.nodeValue ?? '';
-    if (text.length <= 17 && text.trim().toLowerCase() === wanted) return true;
-  }
-  return false;
-}
-
 /**
  * What the page at `pathname` shows, for the signed-in `own` handle (null: unknown or logged out). Posts are
- * counted by their status permalinks (links to `/<handle>/status/<id>`, less those of the signed-in user's posts), not by
- * X's post markers, so that the count survives the changes that lose the buttons.
+ * counted by their status permalinks (links to `/<handle>/status/<id>`, less those of the signed-in user's posts),
+ * not by X's post markers, so that the count survives the changes that lose the buttons. A profile is shown when
+ * the page's title names it, as X's titles do ("Name (@handle) / X").
  */
 export function readPageHealth(doc: Document, pathname: string, own: string | null): PageHealthReport {
   const ids = new Set<string>();
   /** Posts a link says are the signed-in user's (a handle-less permalink does not say). */
   const mine = new Set<string>();
+  const ownPath = own && `/${own.toLowerCase()}/`;
   for (const link of doc.querySelectorAll(s.STATUS_LINK)) {
-    if (link.closest(s.LAYERS)) continue;
-    const href = link.getAttribute('href') ?? '';
-    let path = href;
-    if (!href.startsWith('/')) {
-      try {
-        path = new URL(href, 'https://x.com').pathname;
-      } catch {
-        continue;
-      }
-    }
-    const status = statusFromPath(path);
-    if (!status) continue;
-    if (sameHandle(status.handle, own)) mine.add(status.tweetId);
-    else ids.add(status.tweetId);
+    const href = link.getAttribute('href')?.toLowerCase() ?? '';
+    const id = /\/status\/(\d+)/.exec(href)?.[1];
+    if (id) (ownPath && href.includes(ownPath) ? mine : ids).add(id);
   }
   for (const id of mine) ids.delete(id);
-  const handle = profileHandleFromPath(pathname);
-  const column = doc.querySelector(s.PRIMARY_COLUMN);
-  const profile =
-    !!handle &&
-    HANDLE_RE.test(handle) &&
-    !sameHandle(handle, own) &&
-    (doc.title.toLowerCase().includes(`(@${handle.toLowerCase()})`) ||
-      (!!column && showsHandle(column, handle)));
+  const handle = profileHandleFromPath(pathname)?.toLowerCase();
   return {
     posts: ids.size,
     postButtons: doc.querySelectorAll(s.PAY_HOST_TWEET).length,
-    profile,
+    profile: !!handle && handle !== own?.toLowerCase() && doc.title.toLowerCase().includes(`(@${handle})`),
     profileButton: !!doc.querySelector(s.PAY_HOST_PROFILE),
   };
 }

@@ -121,16 +121,6 @@ function ownPermalink(article: Element): Permalink | null {
   return found;
 }
 
-/** True when a text node under `el` reads exactly "@handle". */
-function showsHandleText(el: Element): boolean {
-  const walker = el.ownerDocument.createTreeWalker(el, 4 /* NodeFilter.SHOW_TEXT */);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const text = node.nodeValue ?? '';
-    if (text.length < 40 && HANDLE_TEXT_RE.test(text.trim())) return true;
-  }
-  return false;
-}
-
 /**
  * The post's own author block, by two markers: the `User-Name` test id (not a quoted post's), else the nearest
  * element around the permalink that shows an "@handle" (X puts the name, the handle and the time in one row).
@@ -138,7 +128,7 @@ function showsHandleText(el: Element): boolean {
 function authorBlock(article: Element, permalink: Permalink): Element | null {
   for (const el of article.querySelectorAll(s.USER_NAME)) if (ownedBy(el, article)) return el;
   for (let el = permalink.link.parentElement; el && el !== article; el = el.parentElement) {
-    if (showsHandleText(el)) return el;
+    if (headerHandle(el, false)) return el;
   }
   return null;
 }
@@ -178,19 +168,17 @@ export function visibleHandle(block: Element): string | null {
  */
 function avatarAgrees(article: Element, handle: string): number {
   let agreeing = 0;
-  for (const avatar of article.querySelectorAll(s.AVATAR_CONTAINER)) {
-    if (!ownedBy(avatar, article)) continue;
-    const fromAvatar = avatar.getAttribute('data-testid')?.slice(s.AVATAR_CONTAINER_PREFIX.length);
-    if (!sameHandle(fromAvatar, handle)) return -1;
+  for (const el of article.querySelectorAll(s.AVATAR)) {
+    if (!ownedBy(el, article)) continue;
+    // The avatar's profile link, or its handle-keyed container (and the link around that one, if any).
+    const link = el.tagName === 'A' ? el : el.closest('a[href]');
+    if (el !== link) {
+      const fromAvatar = el.getAttribute('data-testid')?.slice(s.AVATAR_CONTAINER_PREFIX.length);
+      if (!sameHandle(fromAvatar, handle)) return -1;
+    }
     agreeing++;
-    const link = avatar.closest('a[href]');
     if (link && article.contains(link) && !sameHandle(handleFromHref(link.getAttribute('href')), handle))
       return -1;
-  }
-  for (const link of article.querySelectorAll(s.AVATAR_LINK)) {
-    if (!ownedBy(link, article)) continue;
-    if (!sameHandle(handleFromHref(link.getAttribute('href')), handle)) return -1;
-    agreeing++;
   }
   return agreeing;
 }
@@ -248,6 +236,10 @@ export function postPayTarget(article: Element, ownHandle: string | null): PostT
  * `role=group`. Quotes have none.
  */
 export function findActionBar(article: Element): Element | null {
+  let group: Element | null = null;
+  for (const el of article.querySelectorAll(s.ACTION_BAR)) if (ownedBy(el, article)) group = el;
+  // The usual case, cheaply: the post's last own group holds its action buttons (both markers agree).
+  if (group?.querySelector(s.ACTION_BUTTONS)) return group;
   let row: Element | null = null;
   let count = 0;
   for (const button of article.querySelectorAll(s.ACTION_BUTTONS)) {
@@ -257,12 +249,10 @@ export function findActionBar(article: Element): Element | null {
     else while (row && !row.contains(button)) row = row.parentElement;
   }
   if (row && count >= 2 && row !== article && article.contains(row)) {
-    const group = row.closest(s.ACTION_BAR);
-    return group && article.contains(group) && group !== article ? group : row;
+    const around = row.closest(s.ACTION_BAR);
+    return around && around !== article && article.contains(around) ? around : row;
   }
-  let found: Element | null = null;
-  for (const group of article.querySelectorAll(s.ACTION_BAR)) if (ownedBy(group, article)) found = group;
-  return found;
+  return group;
 }
 
 /** The signed-in user's handle, from the primary nav; null when logged out. */
@@ -308,13 +298,19 @@ export function pageTheme(doc: Document): Theme {
   return lum !== null && lum < 0.4 ? 'dark' : 'light';
 }
 
-/** The handle shown in a profile header's `UserName` block (its last "@handle" text). */
-export function headerHandle(userName: Element): string | null {
+/**
+ * The handle a block shows as "@handle" texts: the first one (`strict`: the only one — every such text must name
+ * it, else null). For a profile header's `UserName` block, its handle.
+ */
+export function headerHandle(block: Element, strict = true): string | null {
   let found: string | null = null;
-  const walker = userName.ownerDocument.createTreeWalker(userName, 4 /* NodeFilter.SHOW_TEXT */);
+  const walker = block.ownerDocument.createTreeWalker(block, 4 /* NodeFilter.SHOW_TEXT */);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const m = HANDLE_TEXT_RE.exec(node.nodeValue?.trim() ?? '');
-    if (m?.[1]) found = m[1];
+    if (!m?.[1]) continue;
+    if (!strict) return m[1];
+    if (found && !sameHandle(found, m[1])) return null;
+    found = m[1];
   }
   return found;
 }
@@ -328,19 +324,6 @@ function outsideHeader(el: Element): boolean {
   return !!el.closest(
     `${s.USER_CELL}, ${s.ARTICLE}, ${s.HOVER_CARD}, ${s.LAYERS}, [data-testid="cellInnerDiv"]`,
   );
-}
-
-/** The one handle a block shows as "@handle" texts (all of them must agree), or null. */
-function onlyHandleText(block: Element): string | null {
-  let found: string | null = null;
-  const walker = block.ownerDocument.createTreeWalker(block, 4 /* NodeFilter.SHOW_TEXT */);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const m = HANDLE_TEXT_RE.exec(node.nodeValue?.trim() ?? '');
-    if (!m?.[1]) continue;
-    if (found && !sameHandle(found, m[1])) return null;
-    found = m[1];
-  }
-  return found;
 }
 
 /**
@@ -364,8 +347,8 @@ export function profileSlot(doc: Document, pathname: string): ProfileSlot {
   if (!userName) {
     // The header is the nearest block around its action button that shows a handle: it must be this one.
     let block: Element | null = action.parentElement;
-    while (block && block !== column && !showsHandleText(block)) block = block.parentElement;
-    if (!block || block === column || !sameHandle(onlyHandleText(block), handle)) return { kind: 'none' };
+    while (block && block !== column && !headerHandle(block, false)) block = block.parentElement;
+    if (!block || block === column || !sameHandle(headerHandle(block), handle)) return { kind: 'none' };
   }
   if (edit || !follow) return { kind: 'own' };
   const wrapper = follow.closest(s.PLACEMENT_TRACKING);

@@ -31,6 +31,9 @@ export const AVATAR_LINK = '[data-testid="Tweet-User-Avatar"] a[href]';
 /** The avatar is keyed by handle: `UserAvatar-Container-<handle>`. */
 export const AVATAR_CONTAINER = '[data-testid^="UserAvatar-Container-"]';
 export const AVATAR_CONTAINER_PREFIX = 'UserAvatar-Container-';
+/** Both avatar markers in one query. */
+export const AVATAR = `${AVATAR_CONTAINER}, ${AVATAR_LINK}`;
+
 /** The permalink that wraps the post's `<time>`: `/<handle>/status/<id>`. */
 export const TIME = 'time';
 /** Links that may be a post's permalink (the second marker when its `<time>` is gone). */
