@@ -363,13 +363,14 @@ export function findComposer(doc: Document): HTMLElement | null {
 
 /** The first editor of the compose / reply modal, if it is open. */
 export function findDialogComposer(doc: Document): HTMLElement | null {
-  return doc.querySelector<HTMLElement>(`${s.DIALOG} ${s.COMPOSER_EDITOR}`);
+  for (const el of doc.querySelectorAll<HTMLElement>(s.COMPOSER_EDITOR)) if (el.closest(s.DIALOG)) return el;
+  return null;
 }
 
 /** The editor in the page itself (home's "What's happening?", a post page's reply box), outside any dialog. */
 export function findInlineComposer(doc: Document): HTMLElement | null {
-  for (const el of doc.querySelectorAll<HTMLElement>(`${s.PRIMARY_COLUMN} ${s.COMPOSER_EDITOR}`)) {
-    if (!el.closest(s.DIALOG)) return el;
+  for (const el of doc.querySelectorAll<HTMLElement>(s.COMPOSER_EDITOR)) {
+    if (el.closest(s.PRIMARY_COLUMN) && !el.closest(s.DIALOG)) return el;
   }
   return null;
 }

@@ -9,7 +9,15 @@ import { renderComposer } from '../../tests/fixtures/x/composer';
 import { makePost, ME, payeeOf, type User } from '../../tests/fixtures/x/data';
 import { DRIFTS, findDrift, type Drift } from '../../tests/fixtures/x/drift';
 import { h, renderPostCellContent, renderProfileHeader, setDrift } from '../../tests/fixtures/x/render';
-import { findActionBar, findComposer, parsePost, postPayTarget, profileSlot } from './page';
+import {
+  findActionBar,
+  findComposer,
+  findDialogComposer,
+  findInlineComposer,
+  parsePost,
+  postPayTarget,
+  profileSlot,
+} from './page';
 import { POST } from './selectors';
 
 const ALICE: User = { handle: 'alice', name: 'Alice Martin', id: '100000000000000001' };
@@ -151,5 +159,30 @@ describe('signals that name the author must agree', () => {
     const bar = findActionBar(article);
     bar!.parentElement!.append(h(document, 'div', { role: 'group' }, 'poll'));
     expect(findActionBar(article)).toBe(bar);
+  });
+});
+
+describe('the composer, by its role when its test id changed', () => {
+  it('tells the dialog editor from the inline one', () => {
+    setDrift(findDrift('composer-testid'));
+    const make = (testid: string) =>
+      renderComposer(document, {
+        lang: 'en',
+        buttonTestId: testid,
+        placeholder: 'p',
+        buttonLabel: 'Post',
+        onSubmit: () => undefined,
+      });
+    const column = h(document, 'div', { 'data-testid': 'primaryColumn' }, make('tweetButtonInline'));
+    const layers = h(
+      document,
+      'div',
+      { id: 'layers' },
+      h(document, 'div', { role: 'dialog' }, make('tweetButton')),
+    );
+    document.body.append(column, layers); // the inline editor comes first in the document
+    expect(findDialogComposer(document)?.closest('[role="dialog"]')).not.toBeNull();
+    expect(findInlineComposer(document)?.closest('[role="dialog"]')).toBeNull();
+    expect(findInlineComposer(document)).not.toBe(findDialogComposer(document));
   });
 });
