@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { DEFAULT_CONFIG } from '../utils/rules';
-import type { WalletConfig } from '../utils/wallet/types';
+import { DEFAULT_CONFIG } from '../core/rules';
+import type { WalletConfig } from '../core/wallet-types';
 import { createApp, type WalletApp } from './app';
 import { openDb, type Db } from './db';
 import { MIGRATIONS } from './db/migrations';
@@ -50,6 +50,8 @@ export interface WalletServerOptions {
    * initdb), written after the migrations when absent. Named after the migrations, so never stale.
    */
   pgliteTemplateDir?: string;
+  /** Tests: called between an idempotent request's claim and its execution (to hold a request in flight). */
+  beforeExecute?: Deps['beforeExecute'];
 }
 
 export interface WalletServer {
@@ -91,6 +93,7 @@ export async function createWallet(opts: WalletServerOptions = {}): Promise<Wall
     log: opts.log === false ? silentLogger : jsonLogger(),
     ...(opts.xConsumerSecret ? { xConsumerSecret: opts.xConsumerSecret } : {}),
     ...(opts.scryptN ? { scryptN: opts.scryptN } : {}),
+    ...(opts.beforeExecute ? { beforeExecute: opts.beforeExecute } : {}),
   };
   try {
     await releaseOrphanClaims(db);

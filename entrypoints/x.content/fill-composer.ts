@@ -13,7 +13,8 @@
  * never navigates the page away (the user's place and drafts stay) and leaves no half-filled composer.
  */
 import { browser } from 'wxt/browser';
-import { TWEET_ID_RE, type FillComposerData, type MessageReply } from '../../utils/messaging';
+import { TWEET_ID_RE } from '../../core/x-ids';
+import type { FillComposerData, MessageReply } from '../../utils/messaging';
 import { fillEditor, isEmptyEditor, waitFor } from '../../utils/x/fill';
 import type { ScriptContext } from '../../utils/x/lifecycle';
 import {

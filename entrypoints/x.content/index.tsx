@@ -6,6 +6,7 @@
  */
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
+import { X_MATCHES } from '../../core/x-ids';
 import { createScriptContext, type ScriptContext } from '../../utils/x/lifecycle';
 import { composerGuard } from './composer-guard';
 import { fillComposer } from './fill-composer';
@@ -24,12 +25,7 @@ const FEATURES: [string, (ctx: ScriptContext) => void][] = [
 ];
 
 export default defineContentScript({
-  matches: [
-    'https://x.com/*',
-    'https://twitter.com/*',
-    'https://mobile.x.com/*',
-    'https://mobile.twitter.com/*',
-  ],
+  matches: X_MATCHES,
   // WXT's "content script started" message would tell the page the extension id.
   noScriptStartedPostMessage: true,
   main() {

@@ -165,7 +165,7 @@ describe('signals that name the author must agree', () => {
 describe('the composer, by its role when its test id changed', () => {
   it('tells the dialog editor from the inline one', () => {
     setDrift(findDrift('composer-testid'));
-    const make = (testid: string) =>
+    const make = (testid: 'tweetButton' | 'tweetButtonInline') =>
       renderComposer(document, {
         lang: 'en',
         buttonTestId: testid,

@@ -4,7 +4,7 @@
  * set. The sender is already guarded (our content script, top frame of an X tab).
  */
 import type { MessageReply } from '../../../utils/messaging';
-import type { MessageSender } from '../../../utils/sender-guards';
+import type { MessageSender } from '../sender-guards';
 import { setComposerChanged } from '../fill';
 import { INVALID, plainObject } from './validate';
 

@@ -7,7 +7,7 @@
 import { browser } from 'wxt/browser';
 import { resolveLang, translate } from '../../../utils/i18n';
 import type { MessageReply } from '../../../utils/messaging';
-import type { MessageSender } from '../../../utils/sender-guards';
+import type { MessageSender } from '../sender-guards';
 import { getSettings, tabHealthItem } from '../../../utils/storage';
 import { isPaused, parsePageHealthReport } from '../../../utils/x/health';
 import { candidateTabs } from './tab';

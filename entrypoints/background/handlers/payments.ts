@@ -4,10 +4,10 @@
  * `cancelPayment`.
  */
 import type { MessageReply, PageErrorCode } from '../../../utils/messaging';
-import type { ApiResult, WalletClient } from '../../../utils/wallet/client';
+import type { ApiResult, WalletClient } from '../wallet/client';
+import type { Payment } from '../../../core/wallet-types';
 import { composerChangedItem, filledTweetsItem } from '../../../utils/storage';
-import type { Payment } from '../../../utils/wallet/types';
-import { notWrittenByUs } from '../../../utils/written-tweets';
+import { notWrittenByUs } from '../written-tweets';
 import { observePayments, pollPayments } from '../tracker';
 import { INVALID, isEmpty, isId, plainObject } from './validate';
 

@@ -103,13 +103,16 @@ export type AuditRowWithLabels = AuditRow & { labels: string[] };
 
 /** `__x.audit()`, with each post's button labels read from outside the page (`payButtons`). */
 export async function audit(page: Page): Promise<AuditRowWithLabels[]> {
-  for (;;) {
+  // The page may change between the reads (infinite loading): read again until they describe one DOM.
+  for (let attempt = 0; ; attempt++) {
     const rows = await page.evaluate(() => window.__x!.audit());
     const buttons = await payButtons(page);
     const total = await page.evaluate(() => document.querySelectorAll('[data-tweetez-payez]').length);
-    // The page may change between the two reads (infinite loading): read again until they describe one DOM.
-    if (total !== buttons.length) continue;
-    return rows.map((r) => ({ ...r, labels: r.hostIndexes.map((i) => buttons[i]?.label ?? '?') }));
+    if (total === buttons.length) {
+      return rows.map((r) => ({ ...r, labels: r.hostIndexes.map((i) => buttons[i]?.label ?? '?') }));
+    }
+    if (attempt === 20)
+      throw new Error(`Pay hosts: ${total} in the page, ${buttons.length} read through CDP`);
   }
 }
 
