@@ -13,7 +13,7 @@
  * - raw single-row transactions/s: `BEGIN; INSERT one row; COMMIT` through the same driver on the same
  *   database (PGlite: the same data folder, after the server stopped; PostgreSQL: the same database,
  *   as many connections as the server's pool, as many clients as the payment run).
- * Targets (issue 3): ≥ 1,000 payments/s on PGlite, ≥ 2,000/s on PostgreSQL, payment rate ≥ 0.25 × raw
+ * Targets: ≥ 1,000 payments/s on PGlite, ≥ 2,000/s on PostgreSQL, payment rate ≥ 0.25 × raw
  * rate, p99 ≤ 25 ms at 200 payments/s.
  *
  * Usage: tsx bench/server.ts [--json] [--seconds=5] [--concurrency=32] [--db=pglite,postgres]

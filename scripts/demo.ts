@@ -20,8 +20,8 @@ import { launchChromium } from '../tests/e2e/browser-path';
 import { DEMO_PASSWORD, startTestWallet, type TestWallet } from '../tests/e2e/wallet-server';
 import { routeX, X } from '../tests/e2e/x-pages';
 import { ME, postId, USERS } from '../tests/fixtures/x/data';
+import type { Lang } from '../core/lang';
 
-type Lang = 'en' | 'fr';
 type Theme = 'light' | 'dark';
 interface Look {
   lang: Lang;

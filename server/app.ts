@@ -1,5 +1,5 @@
 /**
- * The wallet HTTP API (shared/wallet-api.md) as a Hono app: `createApp(deps)` has no I/O of its own, so
+ * The wallet HTTP API (docs/wallet-api.md) as a Hono app: `createApp(deps)` has no I/O of its own, so
  * tests call `app.request()` and `start.ts` serves it over HTTP.
  *
  * Cross-cutting: request ids (`x-request-id`), one JSON log line per request (method, route pattern,

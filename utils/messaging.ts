@@ -1,5 +1,5 @@
 /**
- * The ONE typed message protocol of the extension (DESIGN.md "Trust boundaries").
+ * The ONE typed message protocol of the extension (docs/ARCHITECTURE.md "Trust boundaries").
  *
  * Sections:
  * - `ContentToBackground`: what an x.com content script may send. Keep it tiny: the page is untrusted.

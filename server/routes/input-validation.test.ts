@@ -1,5 +1,5 @@
 /**
- * Red team (issue 7): hostile input to every endpoint of the wallet server. Malformed JSON, wrong types, huge,
+ * Attacks: hostile input to every endpoint of the wallet server. Malformed JSON, wrong types, huge,
  * negative and fractional cents, unicode look-alike handles, SQL and markup in every text field: always a 4xx
  * problem+json (never a 5xx), and a refused request leaves balances, payments and the ledger untouched. Text that
  * is valid (a display name or message with markup) is stored verbatim and answered back as inert JSON text.

@@ -1,5 +1,5 @@
 /**
- * X Account Activity events (docs/wallet-api.md "Webhook"): this file only stores and parses deliveries;
+ * X Account Activity events (docs/wallet-api.md "Webhook posts"): this file only stores and parses deliveries;
  * what a post does to payments is decided in server/payments/decide-post.ts.
  * - every delivery is stored raw first (`x_events`), then processed; a crash in between leaves it
  *   unprocessed and the sweeper processes it later;
