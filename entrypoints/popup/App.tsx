@@ -3,6 +3,7 @@ import { Field } from '@/components/Field';
 import { BalanceCard } from '@/components/BalanceCard';
 import { Brand, Spinner } from '@/components/Brand';
 import { useI18n } from '@/components/i18n-context';
+import { PageHealthNotice } from '@/components/PageHealthNotice';
 import { PaymentList } from '@/components/PaymentList';
 import { PayButtonsToggle } from '@/components/PayButtonsSettings';
 import { TopUpList } from '@/components/TopUpList';
@@ -140,6 +141,7 @@ export function App({
               {errorText(t, s.error)}
             </p>
           )}
+          <PageHealthNotice />
           {s.target && (
             <button
               type="button"
