@@ -2,9 +2,11 @@
  * `npm run server`: the wallet server from the command line.
  * Env: PORT (8787), HOST (127.0.0.1), DATABASE_URL (PostgreSQL; else PGlite in WALLET_DATA_DIR, default
  * ./.data/wallet, `memory://` for a throw-away one), WALLET_SEED or `--seed <file>`, WALLET_SANDBOX=1,
- * X_CONSUMER_SECRET. SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the database.
+ * X_CONSUMER_SECRET, WALLET_BATCH=off (each new payment in its own statement instead of group commit).
+ * SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the database.
  */
 import { parseArgs } from 'node:util';
+import { batchingEnabled } from './payments/batch';
 import { startWalletServer } from './start';
 
 const { values } = parseArgs({
@@ -34,6 +36,7 @@ try {
     ...(seed ? { seed } : {}),
     sandbox: env.WALLET_SANDBOX === '1' || env.WALLET_SANDBOX === 'true',
     ...(env.X_CONSUMER_SECRET ? { xConsumerSecret: env.X_CONSUMER_SECRET } : {}),
+    batch: batchingEnabled(env.WALLET_BATCH),
   });
   let stopping = false;
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {

@@ -17,6 +17,7 @@ import { MIGRATIONS } from './db/migrations';
 import { releaseOrphanClaims } from './idempotency';
 import type { Deps } from './deps';
 import { jsonLogger, silentLogger } from './log';
+import { PaymentBatcher } from './payments/batch';
 import { applySeed, readSeedFile, type SeedFile } from './seed';
 import { startSweeper, sweep, type SweepResult } from './sweeper';
 
@@ -50,6 +51,8 @@ export interface WalletServerOptions {
    * initdb), written after the migrations when absent. Named after the migrations, so never stale.
    */
   pgliteTemplateDir?: string;
+  /** Group commit of new payments (server/payments/batch.ts); default true. */
+  batch?: boolean;
 }
 
 export interface WalletServer {
@@ -91,6 +94,7 @@ export async function createWallet(opts: WalletServerOptions = {}): Promise<Wall
     log: opts.log === false ? silentLogger : jsonLogger(),
     ...(opts.xConsumerSecret ? { xConsumerSecret: opts.xConsumerSecret } : {}),
     ...(opts.scryptN ? { scryptN: opts.scryptN } : {}),
+    ...(opts.batch === false ? {} : { batcher: new PaymentBatcher(db) }),
   };
   try {
     await releaseOrphanClaims(db);
@@ -132,7 +136,12 @@ export async function startWalletServer(opts: WalletServerOptions = {}): Promise
   const url = `http://${host}:${addr.port}`;
   const interval = opts.sweepIntervalMs ?? 5000;
   const stopSweeper = interval > 0 ? startSweeper(deps, interval) : async () => undefined;
-  deps.log.info('wallet server listening', { url, db: deps.db.kind, sandbox: deps.sandbox });
+  deps.log.info('wallet server listening', {
+    url,
+    db: deps.db.kind,
+    sandbox: deps.sandbox,
+    batch: deps.batcher ? deps.batcher.max : 'off',
+  });
 
   let closing: Promise<void> | undefined;
   return {
@@ -147,6 +156,7 @@ export async function startWalletServer(opts: WalletServerOptions = {}): Promise
           if ('closeIdleConnections' in server) server.closeIdleConnections();
         });
         await stopSweeper();
+        if (deps.batcher) deps.log.info('payment batches', deps.batcher.stats());
         await wallet.close();
         deps.log.info('wallet server stopped', {});
       })();
