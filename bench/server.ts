@@ -1,22 +1,30 @@
 /**
- * `npm run bench:server`: the wallet server's payment throughput and latency over HTTP, and in the same
- * run the raw single-row transaction rate of the same database, for PGlite and (DATABASE_URL set)
- * PostgreSQL. The server runs as its own process (`node --import tsx server/main.ts`), as in production;
- * this process is the load generator (keep-alive HTTP/1.1 clients).
+ * `npm run bench:server`: the wallet server's payment throughput and latency over HTTP, with group commit of
+ * new payments on (the default) and off (WALLET_BATCH=off) side by side, and in the same run the raw
+ * single-row transaction rate of the same database. The server runs as its own process
+ * (`node --import tsx server/main.ts`), as in production; this process is the load generator (keep-alive
+ * HTTP/1.1 clients).
  *
- * Figures per database:
+ * Databases: PGlite; PostgreSQL with its default durability (fsync, synchronous_commit on) on a throw-away
+ * cluster this bench starts, the headline figure; the same with fsync=off, labelled, for comparison (needs
+ * PostgreSQL's binaries; else DATABASE_URL stands in, durability as that server is configured). On
+ * PostgreSQL also group commit with WALLET_WORKERS=2 (two server processes on one port).
+ *
+ * Figures per database and mode:
  * - payments/s and p50/p99 latency at a fixed concurrency (closed loop: each client sends its next
  *   payment when the previous one answered), every payment a new Idempotency-Key, private mode, between
  *   seeded users (a fifth of them businesses, so some payments post a fee leg);
  * - p50/p99 at a paced 200 payments/s (open loop: sends at fixed times whatever the answers, latency
  *   counted from the scheduled time, so a stall is not hidden);
+ * - the batch sizes the server wrote (its own count, logged when it stops: the whole run);
  * - raw single-row transactions/s: `BEGIN; INSERT one row; COMMIT` through the same driver on the same
  *   database (PGlite: the same data folder, after the server stopped; PostgreSQL: the same database,
  *   as many connections as the server's pool, as many clients as the payment run).
- * Targets (issue 3): ≥ 1,000 payments/s on PGlite, ≥ 2,000/s on PostgreSQL, payment rate ≥ 0.25 × raw
- * rate, p99 ≤ 25 ms at 200 payments/s.
+ * Targets: ≥ 1,000 payments/s on PGlite, ≥ 2,000/s on PostgreSQL (default durability), payment rate ≥ 0.25 ×
+ * raw rate, p99 ≤ 25 ms at 200 payments/s. The machine's load average is printed with the figures.
  *
- * Usage: tsx bench/server.ts [--json] [--seconds=5] [--concurrency=32] [--db=pglite,postgres]
+ * Usage: tsx bench/server.ts [--json] [--seconds=5] [--concurrency=32]
+ *   [--db=pglite,postgres,postgres-fsync-off] [--no-workers]
  */
 import { PGlite } from '@electric-sql/pglite';
 import fs from 'node:fs';
@@ -47,6 +55,7 @@ const seconds = Number(opt('seconds') ?? 5);
 const concurrency = Number(opt('concurrency') ?? 32);
 const pacedRate = 200;
 const wanted = opt('db')?.split(',') ?? ['pglite', 'postgres', 'postgres-fsync-off'];
+const workers = !args.includes('--no-workers');
 const PG_POOL = 20; // the server's pool size (server/db/postgres.ts)
 const log = (line: string) => process.stderr.write(line + '\n');
 
@@ -232,14 +241,29 @@ function batchSummary(b: NonNullable<ModeRun['batches']>): string {
   return `mean ${(b.payments / Math.max(1, b.batches)).toFixed(1)} per batch, ${b.batches} batches; payments by batch size ${parts.join(', ')}`;
 }
 
-async function runMode(setup: Setup, target: DbTarget, batch: 'on' | 'off'): Promise<ModeRun> {
-  const name = `${setup.label}, batching ${batch}`;
+interface Mode {
+  name: string;
+  env: Record<string, string>;
+}
+
+const MODES: Mode[] = [
+  { name: 'batching on', env: { WALLET_BATCH: 'on' } },
+  { name: 'batching off', env: { WALLET_BATCH: 'off' } },
+];
+/** PostgreSQL only: several server processes on one port (server/cluster.ts). */
+const WORKERS_MODE: Mode = {
+  name: 'batching on, 2 workers',
+  env: { WALLET_BATCH: 'on', WALLET_WORKERS: '2' },
+};
+
+async function runMode(setup: Setup, target: DbTarget, mode: Mode): Promise<ModeRun> {
+  const name = `${setup.label}, ${mode.name}`;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-bench-seed-'));
   const users = makeUsers(40, 1_000_000_000, 'bn');
   const server = new ServerProcess({
     target,
     seedFile: writeSeed(tmp, users),
-    env: { WALLET_BATCH: batch },
+    env: mode.env,
   });
   const tag = runId();
   try {
@@ -276,12 +300,16 @@ async function runMode(setup: Setup, target: DbTarget, batch: 'on' | 'off'): Pro
     if (check.status !== 200) throw new Error(`GET /v1/payments → ${check.status}`);
     const exit = await server.stop();
     if (exit !== 0) throw new Error(`server stop exited with ${exit}:\n${server.tail(10)}`);
-    const line = server
-      .tail(50)
-      .split('\n')
-      .reverse()
-      .find((l) => l.includes('"payment batches"'));
-    const batches = line ? (JSON.parse(line) as ModeRun['batches']) : undefined;
+    // Each server process logs its own count when it stops (several with WALLET_WORKERS): their sum.
+    let batches: ModeRun['batches'];
+    for (const line of server.tail(50).split('\n')) {
+      if (!line.includes('"payment batches"')) continue;
+      const b = JSON.parse(line) as NonNullable<ModeRun['batches']>;
+      batches ??= { batches: 0, payments: 0, sizes: {} };
+      batches.batches += b.batches;
+      batches.payments += b.payments;
+      for (const [k, v] of Object.entries(b.sizes)) batches.sizes[k] = (batches.sizes[k] ?? 0) + v;
+    }
     if (batches) log(`${name}: ${batchSummary(batches)}`);
     return { rate, closed, sorted, paced, psorted, ...(batches ? { batches } : {}) };
   } catch (err) {
@@ -297,48 +325,48 @@ async function benchSetup(setup: Setup): Promise<Figure[]> {
   const target =
     setup.db === 'pglite' ? pgliteTarget('bench') : await postgresTarget(setup.baseUrl!, 'bench');
   try {
-    const on = await runMode(setup, target, 'on');
-    const off = await runMode(setup, target, 'off');
+    const modes = setup.db === 'postgres' && workers ? [...MODES, WORKERS_MODE] : MODES;
+    const runs: [Mode, ModeRun][] = [];
+    for (const mode of modes) runs.push([mode, await runMode(setup, target, mode)]);
+    const on = runs[0]![1];
+    const off = runs[1]![1];
     const raw = await rawRate(target, seconds * 1000);
     log(`${setup.label}: raw single-row transactions: ${raw.rate.toFixed(0)}/s (${raw.clients} client(s))`);
     const minRate = setup.db === 'pglite' ? 1000 : 2000;
     const figures: Figure[] = [];
     const L = setup.label;
-    for (const [mode, m] of [
-      ['on', on],
-      ['off', off],
-    ] as const) {
-      const target = setup.headline && mode === 'on';
+    for (const [mode, m] of runs) {
+      const target = setup.headline && mode === MODES[0];
       const p99paced = percentile(m.psorted, 99);
       const errors = m.closed.errors + m.paced.errors;
       figures.push(
         {
-          figure: `${L}, batching ${mode}: payments/s at concurrency ${concurrency}`,
+          figure: `${L}, ${mode.name}: payments/s at concurrency ${concurrency}`,
           measured: Math.round(m.rate),
           unit: '/s',
           ...(target ? { target: `≥ ${minRate}`, ok: m.rate >= minRate } : {}),
           note: `${m.closed.count} payments in ${m.closed.seconds.toFixed(1)} s over HTTP; p50 ${ms1(percentile(m.sorted, 50))} ms, p99 ${ms1(percentile(m.sorted, 99))} ms`,
         },
         {
-          figure: `${L}, batching ${mode}: p50 / p99 latency at concurrency ${concurrency}`,
+          figure: `${L}, ${mode.name}: p50 / p99 latency at concurrency ${concurrency}`,
           measured: `${ms1(percentile(m.sorted, 50))} / ${ms1(percentile(m.sorted, 99))}`,
           unit: 'ms',
         },
         {
-          figure: `${L}, batching ${mode}: payment rate / raw rate`,
+          figure: `${L}, ${mode.name}: payment rate / raw rate`,
           measured: Math.round((m.rate / raw.rate) * 100) / 100,
           unit: '×',
           ...(target ? { target: '≥ 0.25', ok: m.rate / raw.rate >= 0.25 } : {}),
         },
         {
-          figure: `${L}, batching ${mode}: p99 latency at ${pacedRate} payments/s`,
+          figure: `${L}, ${mode.name}: p99 latency at ${pacedRate} payments/s`,
           measured: ms1(p99paced),
           unit: 'ms',
           ...(setup.headline ? { target: '≤ 25 ms', ok: p99paced <= 25 } : {}),
           note: `${m.paced.count} payments, open loop; p50 ${ms1(percentile(m.psorted, 50))} ms`,
         },
         {
-          figure: `${L}, batching ${mode}: failed payment requests`,
+          figure: `${L}, ${mode.name}: failed payment requests`,
           measured: errors,
           unit: '',
           target: '0',
@@ -348,7 +376,7 @@ async function benchSetup(setup: Setup): Promise<Figure[]> {
       );
       if (m.batches) {
         figures.push({
-          figure: `${L}, batching ${mode}: batch sizes (whole run: warm-up, concurrency ${concurrency}, paced)`,
+          figure: `${L}, ${mode.name}: batch sizes (whole run: warm-up, concurrency ${concurrency}, paced)`,
           measured: Math.round((m.batches.payments / Math.max(1, m.batches.batches)) * 10) / 10,
           unit: 'mean',
           note: batchSummary(m.batches),

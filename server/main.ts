@@ -2,12 +2,15 @@
  * `npm run server`: the wallet server from the command line.
  * Env: PORT (8787), HOST (127.0.0.1), DATABASE_URL (PostgreSQL; else PGlite in WALLET_DATA_DIR, default
  * ./.data/wallet, `memory://` for a throw-away one), WALLET_SEED or `--seed <file>`, WALLET_SANDBOX=1,
- * X_CONSUMER_SECRET, WALLET_BATCH=off (each new payment in its own statement instead of group commit).
+ * X_CONSUMER_SECRET, WALLET_BATCH=off (each new payment in its own statement instead of group commit),
+ * WALLET_WORKERS=N (PostgreSQL only: N processes sharing the port, server/cluster.ts).
  * SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the database.
  */
+import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { batchingEnabled } from './payments/batch';
-import { startWalletServer } from './start';
+import { runPrimary, workerCount } from './cluster';
+import { startWalletServer, type WalletServerOptions } from './start';
 
 const { values } = parseArgs({
   options: { seed: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
@@ -28,7 +31,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const seed = values.seed ?? env.WALLET_SEED;
 
 try {
-  const server = await startWalletServer({
+  const opts: WalletServerOptions = {
     port,
     host: env.HOST || '127.0.0.1',
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
@@ -37,20 +40,27 @@ try {
     sandbox: env.WALLET_SANDBOX === '1' || env.WALLET_SANDBOX === 'true',
     ...(env.X_CONSUMER_SECRET ? { xConsumerSecret: env.X_CONSUMER_SECRET } : {}),
     batch: batchingEnabled(env.WALLET_BATCH),
-  });
-  let stopping = false;
-  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
-    process.on(sig, () => {
-      if (stopping) return;
-      stopping = true;
-      server.close().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          console.error(err);
-          process.exit(1);
-        },
-      );
-    });
+  };
+  const workers = workerCount(env.WALLET_WORKERS);
+  if (workers > 1 && !env.DATABASE_URL) throw new Error('WALLET_WORKERS needs PostgreSQL (DATABASE_URL)');
+  if (workers > 1 && cluster.isPrimary) {
+    await runPrimary(workers, opts); // the workers serve; the primary supervises them until a signal
+  } else {
+    const server = await startWalletServer(opts);
+    let stopping = false;
+    for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+      process.on(sig, () => {
+        if (stopping) return;
+        stopping = true;
+        server.close().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            console.error(err);
+            process.exit(1);
+          },
+        );
+      });
+    }
   }
 } catch (err) {
   console.error(
