@@ -33,13 +33,57 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/utils/wallet/*', '@/utils/wallet/*', '**/utils/storage', '@/utils/storage'],
+              group: ['**/entrypoints/background/**', '@/entrypoints/background/**', '**/background/*'],
+              message: 'The wallet client and its tokens live in the background only.',
+            },
+            {
+              group: ['**/utils/storage', '@/utils/storage'],
               message: 'Wallet code and storage stay out of the content script and components.',
               allowTypeImports: true,
             },
             { group: ['**/server/*', '@/server/*'], message: 'The extension never imports server code.' },
           ],
         },
+      ],
+    },
+  },
+  {
+    // core/ is what the extension and the server both run: plain TypeScript, no browser, no server, no Node.
+    files: ['core/**'],
+    ignores: ['core/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['./*/**', '../**', '@/**', '~/**'],
+              message: 'core/ imports only its own modules (./name).',
+            },
+            {
+              regex: '^(?!\\./)',
+              message: 'core/ runs in the browser and on the server: no browser, server or Node packages.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...[
+          'window',
+          'document',
+          'navigator',
+          'location',
+          'localStorage',
+          'sessionStorage',
+          'chrome',
+          'browser',
+        ]
+          .concat(['process', 'Buffer', 'require', '__dirname', 'global', 'setImmediate'])
+          .map((name) => ({
+            name,
+            message: 'core/ runs in the browser and on the server: no host globals.',
+          })),
       ],
     },
   },

@@ -13,7 +13,7 @@ const serverProject = (db: 'pglite' | 'postgres'): TestProjectInlineConfiguratio
     include: SERVER_TESTS,
     environment: 'node',
     env: { WALLET_TEST_DB: db },
-    globalSetup: ['server/test/global-setup.ts'],
+    globalSetup: ['tests/helpers/server-global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -2,14 +2,6 @@ import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 import { LOCAL_WALLET_PATTERNS } from './utils/host-permission';
 
-/** Origins the content script runs on: X under both of its names, desktop and mobile. */
-export const X_MATCHES = [
-  'https://x.com/*',
-  'https://twitter.com/*',
-  'https://mobile.x.com/*',
-  'https://mobile.twitter.com/*',
-];
-
 /**
  * A wallet server on this machine, any port (the default is http://127.0.0.1:8787, see shared/wallet-api.md);
  * other origins are asked for at run time. No port in the patterns: Firefox cannot match one

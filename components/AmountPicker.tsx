@@ -3,7 +3,7 @@ import { useI18n } from './i18n-context';
 /** What the user picked: a preset button, or text typed in the custom field. */
 export type AmountChoice = { kind: 'preset'; cents: number } | { kind: 'custom'; text: string };
 
-/** A parser for typed amounts (utils/money.ts `parseAmount` bound to the user's locale). */
+/** A parser for typed amounts (core/money.ts `parseAmount` bound to the user's locale). */
 export type ParseAmount = (text: string) => { ok: true; cents: number } | { ok: false; reason: string };
 
 export type ResolvedAmount =

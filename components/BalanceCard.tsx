@@ -1,4 +1,4 @@
-import type { Balance } from '../utils/wallet/types';
+import type { Balance } from '../core/wallet-types';
 import { useI18n } from './i18n-context';
 
 /** Available balance in large type, held funds underneath. */

@@ -1,4 +1,4 @@
-import type { PaymentMode } from '../utils/wallet/types';
+import type { PaymentMode } from '../core/wallet-types';
 import { useI18n } from './i18n-context';
 
 /** Tweet publicly (the S-money way) or pay privately: a radio group. */

@@ -1,4 +1,4 @@
-import type { Payment, PaymentParty } from '../utils/wallet/types';
+import type { Payment, PaymentParty } from '../core/wallet-types';
 import { tweetIntentUrl } from '../utils/x-links';
 import { useI18n } from './i18n-context';
 import { StatusBadge } from './StatusBadge';

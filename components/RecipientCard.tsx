@@ -1,4 +1,4 @@
-import type { Recipient } from '../utils/wallet/types';
+import type { Recipient } from '../core/wallet-types';
 import { useI18n } from './i18n-context';
 
 /**

@@ -1,4 +1,4 @@
-import type { PaymentStatus } from '../utils/wallet/types';
+import type { PaymentStatus } from '../core/wallet-types';
 import { useI18n } from './i18n-context';
 
 /** Colour family of each status: done, waiting on someone, or ended without paying. */

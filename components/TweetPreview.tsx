@@ -1,6 +1,6 @@
 import { useI18n } from './i18n-context';
 
-/** The formatter's answer (utils/payment-tweet.ts `formatPaymentTweet`), with the refusal already in words. */
+/** The formatter's answer (core/payment-tweet.ts `formatPaymentTweet`), with the refusal already in words. */
 export type TweetPreviewState =
   { ok: true; text: string; weightedLength: number } | { ok: false; reason: string } | null;
 

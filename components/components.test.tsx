@@ -1,20 +1,20 @@
 // @vitest-environment happy-dom
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Payment, Recipient } from '../utils/wallet/types';
+import type { Payment, Recipient } from '../core/wallet-types';
 import { AmountPicker, resolveAmount, type AmountChoice, type ParseAmount } from './AmountPicker';
 import { BalanceCard } from './BalanceCard';
 import { PaymentList, tweetUrl } from './PaymentList';
 import { RecipientCard } from './RecipientCard';
 import { StatusBadge, statusTone } from './StatusBadge';
-import { byTestId, mount } from './test-utils';
+import { byTestId, mount } from '../tests/helpers/render';
 import { TweetPreview } from './TweetPreview';
 
 afterEach(() => {
   document.body.innerHTML = '';
 });
 
-/** A tiny stand-in for utils/money.ts parseAmount: whole or 2-decimal euros with , or . */
+/** A tiny stand-in for core/money.ts parseAmount: whole or 2-decimal euros with , or . */
 const parse: ParseAmount = (text) => {
   const m = /^\s*(\d{1,5})(?:[.,](\d{1,2}))?\s*$/.exec(text);
   if (!m) return { ok: false, reason: 'invalid' };

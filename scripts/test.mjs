@@ -70,6 +70,7 @@ const steps = [
     name: 'static',
     together: [
       { name: 'typecheck', cmd: 'npx', args: ['tsc', '--noEmit'] },
+      { name: 'typecheck:server', cmd: 'npx', args: ['tsc', '--noEmit', '-p', 'server'] },
       { name: 'lint', cmd: 'npx', args: ['eslint', '.', '--max-warnings=0'] },
       { name: 'format', cmd: 'npx', args: ['prettier', '--check', '.', '--log-level=warn'] },
     ],

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_BUSINESS_FEE_BPS } from '../utils/rules';
-import type { AccountKind, Me } from '../utils/wallet/types';
+import { DEFAULT_BUSINESS_FEE_BPS } from '../core/rules';
+import type { AccountKind, Me } from '../core/wallet-types';
 import type { Queryable } from './db';
 import { uniqueViolation } from './db/types';
 import { ApiError } from './errors';
 import { SYSTEM, post } from './ledger';
+import { heldCents } from './payments/store';
 
 export interface AccountRow {
   id: string;
@@ -71,11 +72,6 @@ export async function findByXUserId(q: Queryable, xUserId: string): Promise<Acco
 }
 
 export async function toMe(q: Queryable, a: AccountRow): Promise<Me> {
-  const [held] = await q.query<{ held: number | null }>(
-    `SELECT SUM(amount_cents) AS held FROM payments WHERE payer_id = $1
-     AND status IN ('awaiting_tweet', 'awaiting_confirmation', 'claimable')`,
-    [a.id],
-  );
   return {
     id: a.id,
     email: a.email,
@@ -83,7 +79,7 @@ export async function toMe(q: Queryable, a: AccountRow): Promise<Me> {
     kind: a.kind,
     xHandle: a.x_handle,
     xUserId: a.x_user_id,
-    balance: { availableCents: Number(a.balance_cents), heldCents: Number(held?.held ?? 0) },
+    balance: { availableCents: Number(a.balance_cents), heldCents: await heldCents(q, a.id) },
     currency: 'EUR',
   };
 }
@@ -138,4 +134,13 @@ export async function createAccount(tx: Queryable, input: NewAccount, now: Date)
     );
   }
   return getAccount(tx, id);
+}
+
+/** Unlinks the X account `xUserId` from its wallet account (its owner revoked our X app); returns that account's id. */
+export async function unlinkXUser(q: Queryable, xUserId: string): Promise<string | undefined> {
+  const [row] = await q.query<{ id: string }>(
+    `UPDATE accounts SET x_handle = NULL, x_user_id = NULL WHERE x_user_id = $1 AND kind <> 'system' RETURNING id`,
+    [xUserId],
+  );
+  return row?.id;
 }

@@ -13,7 +13,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { routePath } from 'hono/route';
-import type { ErrorCode } from '../utils/wallet/types';
+import type { ErrorCode } from '../core/wallet-types';
 import { authenticate, LoginLimiter } from './auth';
 import type { AppEnv, Deps } from './deps';
 import { ApiError, problemResponse } from './errors';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from './auth';
-import { setupWallet, type TestWallet } from './test/harness';
+import { setupWallet, type TestWallet } from '../tests/helpers/server-app';
 
 let w: TestWallet;
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import type { WalletConfig } from '../utils/wallet/types';
+import type { WalletConfig } from '../core/wallet-types';
 import type { Db } from './db';
 import type { Logger } from './log';
 import type { PaymentBatcher } from './payments/batch';

@@ -1,4 +1,4 @@
-import type { ErrorCode, Problem } from '../utils/wallet/types';
+import type { ErrorCode, Problem } from '../core/wallet-types';
 
 const TITLES: Record<ErrorCode, string> = {
   invalid_request: 'Invalid request',

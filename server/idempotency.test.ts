@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson, IN_FLIGHT_STALE_MS } from './idempotency';
-import { setupWallet, uniq, type TestWallet, type User } from './test/harness';
+import { setupWallet, uniq, type TestWallet, type User } from '../tests/helpers/server-app';
 
 let w: TestWallet;
 beforeAll(async () => {

@@ -5,15 +5,12 @@
  * one transaction, so a crash never leaves a done operation without its response. A claim whose request
  * died (process killed) is taken over after IN_FLIGHT_STALE_MS. Expected errors (4xx) are stored and
  * replayed like successes; an unexpected error frees the key so the client can retry.
- * A new payment (`createPaymentOnce`) needs no claim: its key, the payment and the answer are one statement.
+ * A new payment (server/payments/create.ts) needs no claim: its key, the payment and the answer are one statement.
  */
 import { createHash } from 'node:crypto';
 import type { Db, Queryable } from './db';
 import type { Deps } from './deps';
 import { ApiError, problem } from './errors';
-import { postingArgs } from './ledger';
-import { toPaymentRow, type PlannedPayment } from './payments';
-import type { PaymentWrite, WriteOutcome } from './payments/batch';
 
 export const IN_FLIGHT_STALE_MS = 60_000;
 export const KEEP_KEYS_MS = 48 * 3600_000;
@@ -143,113 +140,4 @@ export async function releaseOrphanClaims(db: Db): Promise<number> {
   if (db.kind !== 'pglite') return 0;
   const rows = await db.query(`DELETE FROM idempotency_keys WHERE status_code IS NULL RETURNING key`);
   return rows.length;
-}
-
-/**
- * POST /v1/payments, idempotent, in one statement (`create_payment_once()`, migrations 3 and 4, or one item of
- * the next group commit, `create_payments_batch()`, migration 5) and so in one round trip and one transaction: the key is stored already answered, together with the payment and its legs, or
- * nothing is written. `plan` decides (reading what it needs) and throws an ApiError for a refusal, which is
- * stored under the key like a success. A key already stored is replayed (same request) or refused (another
- * request); a key whose request is running at this moment answers 409 idempotency_in_flight.
- */
-export async function createPaymentOnce(
-  deps: Deps,
-  input: { accountId: string; key: string; method: string; path: string; body: unknown },
-  plan: () => Promise<PlannedPayment>,
-): Promise<StoredResponse> {
-  const { accountId, key } = input;
-  const hash = requestHash(input);
-  const now = deps.clock();
-  const refusal = (err: ApiError): StoredResponse => ({
-    status: err.status,
-    body: problem(err.code, err.detail),
-  });
-  let planned: PlannedPayment | undefined;
-  let res: StoredResponse;
-  try {
-    planned = await plan();
-    res = { status: 201, body: planned.payment };
-  } catch (err) {
-    // A refusal is stored under the key; a lost account (401) or a failure is not.
-    if (!(err instanceof ApiError && err.status < 500 && err.status !== 401)) throw err;
-    res = refusal(err);
-  }
-  if (deps.beforeExecute) await deps.beforeExecute(key);
-  // The balance is checked again inside the statement: when another payment of the same payer took the money
-  // since the plan read it, the statement stores this refusal instead, in the same transaction (never a second
-  // call: see migration 4).
-  const short = refusal(
-    new ApiError('insufficient_funds', 'Your available balance does not cover this payment.'),
-  );
-  const [accounts, deltas, debits, credits, amounts, kinds] = planned
-    ? (postingArgs(planned.legs) ?? EMPTY_POSTING)
-    : EMPTY_POSTING;
-  const write: PaymentWrite = {
-    account: accountId,
-    key,
-    hash,
-    at: now,
-    staleBefore: new Date(now.getTime() - IN_FLIGHT_STALE_MS),
-    status: res.status,
-    body: JSON.stringify(res.body),
-    payment: planned ? toPaymentRow(planned.row) : null,
-    accounts,
-    deltas,
-    debits,
-    credits,
-    amounts,
-    kinds,
-    shortStatus: short.status,
-    shortBody: JSON.stringify(short.body),
-  };
-  // With a batcher, this call joins the next group commit (server/payments/batch.ts): same outcomes.
-  const row = deps.batcher ? await deps.batcher.write(write) : await writeOnce(deps.db, write);
-  if (!row) throw new Error('create_payment_once returned no row');
-  if (row.outcome === 'refused') return short;
-  if (row.outcome === 'stored') return res;
-  if (row.outcome === 'exists' && row.request_hash !== hash) {
-    throw new ApiError(
-      'idempotency_key_reused',
-      'This Idempotency-Key was already used with a different request; use a new key.',
-    );
-  }
-  if (row.outcome === 'exists' && row.status_code !== null) {
-    return { status: row.status_code, body: JSON.parse(row.response_body ?? 'null'), replayed: true };
-  }
-  throw new ApiError(
-    'idempotency_in_flight',
-    'A request with this Idempotency-Key is still running; retry later.',
-    {
-      'retry-after': '1',
-    },
-  );
-}
-
-const EMPTY_POSTING: [string[], number[], string[], string[], number[], string[]] = [[], [], [], [], [], []];
-
-/** One payment alone, in its own statement (batching off). */
-async function writeOnce(db: Db, w: PaymentWrite): Promise<WriteOutcome | undefined> {
-  const [row] = await db.query<WriteOutcome & Record<string, unknown>>(
-    `SELECT * FROM create_payment_once($1, $2, $3, $4, $5, $6, $7, $8::jsonb,
-       $9::text[], $10::bigint[], $11::text[], $12::text[], $13::bigint[], $14::text[], $15, $16)`,
-    [
-      w.account,
-      w.key,
-      w.hash,
-      w.at,
-      w.staleBefore,
-      w.status,
-      w.body,
-      w.payment ? JSON.stringify(w.payment) : null, // Dates → ISO strings
-      w.accounts,
-      w.deltas,
-      w.debits,
-      w.credits,
-      w.amounts,
-      w.kinds,
-      w.shortStatus,
-      w.shortBody,
-    ],
-  );
-  return row;
 }

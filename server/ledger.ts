@@ -1,5 +1,6 @@
 import type { Db, Queryable } from './db';
 import { pgCode } from './db/types';
+import { paymentTotals } from './payments/store';
 
 /** System accounts (created by the first migration). Their balances are derived from transfers. */
 export const SYSTEM = {
@@ -107,19 +108,14 @@ export async function checkInvariants(db: Queryable): Promise<string[]> {
     }
   }
   if (total !== 0) problems.push(`sum over all accounts is ${total}, not 0`);
-  const [sums] = await db.query<{ held: number | null; claimable: number | null; fees: number | null }>(`
-    SELECT
-      SUM(amount_cents) FILTER (WHERE status IN ('awaiting_tweet', 'awaiting_confirmation')) AS held,
-      SUM(amount_cents) FILTER (WHERE status = 'claimable') AS claimable,
-      SUM(fee_cents) FILTER (WHERE status = 'completed') AS fees
-    FROM payments`);
+  const sums = await paymentTotals(db);
   const expect = (id: string, want: number, what: string) => {
     const got = systemBalance[id] ?? 0;
     if (got !== want) problems.push(`${id} holds ${got}, ${what} sum to ${want}`);
   };
-  expect(SYSTEM.holds, Number(sums?.held ?? 0), 'awaiting payments');
-  expect(SYSTEM.escrow, Number(sums?.claimable ?? 0), 'claimable payments');
-  expect(SYSTEM.fees, Number(sums?.fees ?? 0), 'fees of completed payments');
+  expect(SYSTEM.holds, sums.held, 'awaiting payments');
+  expect(SYSTEM.escrow, sums.claimable, 'claimable payments');
+  expect(SYSTEM.fees, sums.fees, 'fees of completed payments');
   return problems;
 }
 

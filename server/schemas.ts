@@ -1,9 +1,9 @@
 /**
  * Request and response schemas, declared once: they validate requests, type the handlers and generate the
- * served OpenAPI document. The type checks at the bottom hold them to utils/wallet/types.ts.
+ * served OpenAPI document. The type checks at the bottom hold them to core/wallet-types.ts.
  */
 import { z } from '@hono/zod-openapi';
-import { ERROR_CODES } from '../utils/wallet/types';
+import { ERROR_CODES } from '../core/wallet-types';
 import type {
   Balance,
   CreatePaymentBody,
@@ -14,17 +14,17 @@ import type {
   Recipient,
   TokenPair,
   WalletConfig,
-} from '../utils/wallet/types';
+} from '../core/wallet-types';
 
-export const HANDLE_RE = /^[A-Za-z0-9_]{1,15}$/;
+import { HANDLE_RE, X_USER_ID_RE, TWEET_ID_RE } from '../core/x-ids';
 
 const Handle = z
   .string()
   .regex(HANDLE_RE, 'an X handle: 1–15 letters, digits or _')
   .openapi({ example: 'alice' });
 const Cents = z.number().int().safe();
-const XUserId = z.string().regex(/^[0-9]{1,20}$/, 'a numeric X user id');
-const TweetId = z.string().regex(/^[0-9]{1,20}$/, 'a numeric post id');
+const XUserId = z.string().regex(X_USER_ID_RE, 'a numeric X user id');
+const TweetId = z.string().regex(TWEET_ID_RE, 'a numeric post id');
 const Kind = z.enum(['person', 'association', 'business']);
 const Status = z.enum([
   'awaiting_tweet',

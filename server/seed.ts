@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { createAccount } from './accounts';
 import { hashPassword } from './auth';
 import type { Deps } from './deps';
-import { HANDLE_RE } from './schemas';
+import { HANDLE_RE, X_USER_ID_RE } from '../core/x-ids';
 
 export const SeedAccountSchema = z.object({
   email: z.email(),
@@ -12,11 +12,7 @@ export const SeedAccountSchema = z.object({
   displayName: z.string().min(1).max(80),
   kind: z.enum(['person', 'association', 'business']).default('person'),
   xHandle: z.string().regex(HANDLE_RE).nullable().optional(),
-  xUserId: z
-    .string()
-    .regex(/^[0-9]{1,20}$/)
-    .nullable()
-    .optional(),
+  xUserId: z.string().regex(X_USER_ID_RE).nullable().optional(),
   balanceCents: z.number().int().min(0).max(1_000_000_000).default(0),
   feeBps: z.number().int().min(100).max(200).optional(),
 });

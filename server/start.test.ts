@@ -3,13 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWalletServer, type WalletServer } from './start';
-import { createTestDatabase } from './test/harness';
-import { tweetCreateEvents, tweetObject } from './x/payload';
+import { createTestDatabase } from '../tests/helpers/server-app';
+import { tweetCreateEvents, tweetObject } from '../tests/helpers/x-payload';
 import { xSignature } from './x/signature';
 
 const SECRET = 'start-test-secret';
 let server: WalletServer;
 let drop = async () => {};
+/** Holds idempotent requests between their claim and their execution while set (see the close() test). */
+let hold: ((key: string) => Promise<void>) | undefined;
 
 beforeAll(async () => {
   let databaseUrl: string | undefined;
@@ -29,6 +31,7 @@ beforeAll(async () => {
     log: false,
     scryptN: 1024,
     pgliteTemplateDir: path.join(os.tmpdir(), 'tweetez-payez-test'),
+    beforeExecute: async (key) => hold?.(key),
   });
 });
 afterAll(async () => {
@@ -41,7 +44,10 @@ const api = async (path: string, init: RequestInit & { token?: string } = {}) =>
   if (init.token) headers.set('authorization', `Bearer ${init.token}`);
   if (init.body) headers.set('content-type', 'application/json');
   const res = await fetch(server.url + path, { ...init, headers });
-  return { status: res.status, headers: res.headers, body: await res.json().catch(() => null) };
+  // The answers of the API under test, read field by field as the assertions need them.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const body: any = await res.json().catch(() => null);
+  return { status: res.status, headers: res.headers, body };
 };
 const login = async (email: string) =>
   (
@@ -105,10 +111,28 @@ describe('startWalletServer', () => {
   });
 
   it('close() lets in-flight requests finish, then refuses connections', async () => {
-    const inflight = fetch(`${server.url}/v1/health`).then((r) => r.status);
-    await new Promise((r) => setTimeout(r, 5));
-    await server.close();
-    expect(await inflight).toBe(200);
-    await expect(fetch(`${server.url}/v1/health`)).rejects.toThrow();
+    const token = await login('me@demo.test');
+    // A top-up held inside the server (claimed, not yet executed): in flight for as long as we want.
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => (entered = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    hold = async (key) => {
+      if (key !== 'start-test-close') return;
+      entered();
+      await gate;
+    };
+    const inflight = api('/v1/me/top-ups', {
+      method: 'POST',
+      token,
+      headers: { 'idempotency-key': 'start-test-close' },
+      body: JSON.stringify({ amountCents: 700 }),
+    });
+    await inside;
+    const closed = server.close();
+    await expect(fetch(`${server.url}/v1/health`)).rejects.toThrow(); // no new connection once closing
+    release();
+    expect((await inflight).status).toBe(201);
+    await closed;
   });
 });

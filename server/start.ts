@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { DEFAULT_CONFIG } from '../utils/rules';
-import type { WalletConfig } from '../utils/wallet/types';
+import { DEFAULT_CONFIG } from '../core/rules';
+import type { WalletConfig } from '../core/wallet-types';
 import { createApp, type WalletApp } from './app';
 import { openDb, type Db } from './db';
 import { MIGRATIONS } from './db/migrations';
@@ -53,6 +53,8 @@ export interface WalletServerOptions {
   pgliteTemplateDir?: string;
   /** Group commit of new payments (server/payments/batch.ts); default true. */
   batch?: boolean;
+  /** Tests: called between an idempotent request's claim and its execution (to hold a request in flight). */
+  beforeExecute?: Deps['beforeExecute'];
 }
 
 export interface WalletServer {
@@ -95,6 +97,7 @@ export async function createWallet(opts: WalletServerOptions = {}): Promise<Wall
     ...(opts.xConsumerSecret ? { xConsumerSecret: opts.xConsumerSecret } : {}),
     ...(opts.scryptN ? { scryptN: opts.scryptN } : {}),
     ...(opts.batch === false ? {} : { batcher: new PaymentBatcher(db) }),
+    ...(opts.beforeExecute ? { beforeExecute: opts.beforeExecute } : {}),
   };
   try {
     await releaseOrphanClaims(db);

@@ -8,7 +8,7 @@
 import type { Deps } from './deps';
 import { KEEP_KEYS_MS } from './idempotency';
 import { errorFields } from './log';
-import { expireDue } from './payments';
+import { expireDue } from './payments/transitions';
 import { processPendingEvents } from './x/events';
 
 export interface SweepResult {

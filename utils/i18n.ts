@@ -383,7 +383,7 @@ export interface I18n {
   date: (iso: string) => string;
 }
 
-/** Build the I18n value of a page; `money` comes from utils/money.ts (pages wire it). */
+/** Build the I18n value of a page; `money` comes from core/money.ts (pages wire it). */
 export function makeI18n(lang: Lang, money: (cents: number, lang: Lang) => string): I18n {
   const fmt = new Intl.DateTimeFormat(LOCALES[lang], {
     day: 'numeric',
@@ -402,7 +402,7 @@ export function makeI18n(lang: Lang, money: (cents: number, lang: Lang) => strin
   };
 }
 
-/** Words for a refusal of utils/money.ts `parseAmount` (reason codes without their own text get an example). */
+/** Words for a refusal of core/money.ts `parseAmount` (reason codes without their own text get an example). */
 export function amountErrorText(t: Translate, reason: string, lang: Lang): string {
   const key = `amount.${reason}` as MessageKey;
   if (reason !== 'invalid' && key in en) return t(key);

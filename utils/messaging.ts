@@ -10,12 +10,7 @@
  * never thrown strings. Nothing in the content-script sections may carry tokens, balances or wallet data.
  */
 import { browser } from 'wxt/browser';
-import type { ErrorCode, Me, Payment, PaymentMode, Recipient, WalletConfig } from './wallet/types';
-
-/** A handle as X allows it: 1–15 of A–Z, a–z, 0–9 and `_`. */
-export const HANDLE_RE = /^[A-Za-z0-9_]{1,15}$/;
-/** A post id: decimal digits only (snowflake). */
-export const TWEET_ID_RE = /^[0-9]{1,25}$/;
+import type { ErrorCode, Me, Payment, PaymentMode, Recipient, WalletConfig } from '../core/wallet-types';
 
 export type Result<T, C extends string = string> =
   ({ ok: true } & T) | { ok: false; code: C; message?: string };

@@ -4,10 +4,10 @@
  */
 import { browser } from 'wxt/browser';
 import { makeI18n, resolveLang, type I18n, type Lang } from './i18n';
-import { formatAmount } from './money';
+import { formatAmount } from '../core/money';
 import { getSettings, type Settings } from './storage';
 
-/** Display amounts with utils/money.ts in the page's language (a negative amount gets a minus sign). */
+/** Display amounts with core/money.ts in the page's language (a negative amount gets a minus sign). */
 export function moneyFor(cents: number, lang: Lang): string {
   return cents < 0 ? `−${formatAmount(-cents, lang)}` : formatAmount(cents, lang);
 }

@@ -11,7 +11,7 @@
  */
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
-import type { CreatePaymentBody, PaymentStatus } from './wallet/types';
+import type { CreatePaymentBody, PaymentStatus } from '../core/wallet-types';
 import type { PaySource } from './messaging';
 
 /** Access + refresh tokens of the signed-in wallet session. SECRET: never sent to tabs, never logged. */

@@ -2,43 +2,7 @@
  * Pure helpers for X URLs used by the background: which profile or post a tab shows (the popup's "Pay @handle"),
  * and the web intent URL used when the composer cannot be filled in the tab.
  */
-import { HANDLE_RE, TWEET_ID_RE } from './messaging';
-
-const X_HOSTS = new Set([
-  'x.com',
-  'twitter.com',
-  'mobile.x.com',
-  'mobile.twitter.com',
-  'www.x.com',
-  'www.twitter.com',
-]);
-
-/** First path segments that are X's own pages, never a user's profile. */
-const RESERVED = new Set([
-  'home',
-  'explore',
-  'notifications',
-  'messages',
-  'search',
-  'settings',
-  'compose',
-  'i',
-  'intent',
-  'share',
-  'login',
-  'logout',
-  'signup',
-  'tos',
-  'privacy',
-  'jobs',
-  'hashtag',
-  'lists',
-  'bookmarks',
-  'communities',
-  'premium',
-  'account',
-  'about',
-]);
+import { HANDLE_RE, isReservedPath, isXLinkHost, TWEET_ID_RE } from '../core/x-ids';
 
 /** The profile or post an X URL shows: `/handle…` or `/handle/status/<id>…`; null for anything else. */
 export function parseXTarget(
@@ -51,9 +15,9 @@ export function parseXTarget(
   } catch {
     return null;
   }
-  if (u.protocol !== 'https:' || !X_HOSTS.has(u.hostname)) return null;
+  if (u.protocol !== 'https:' || !isXLinkHost(u.hostname)) return null;
   const [handle, second, third] = u.pathname.split('/').filter(Boolean);
-  if (!handle || !HANDLE_RE.test(handle) || RESERVED.has(handle.toLowerCase())) return null;
+  if (!handle || !HANDLE_RE.test(handle) || isReservedPath(handle)) return null;
   if (second === 'status' || second === 'statuses') {
     return third && TWEET_ID_RE.test(third) ? { recipientHandle: handle, tweetId: third } : null;
   }

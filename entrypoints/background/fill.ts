@@ -7,7 +7,7 @@
 import { browser } from 'wxt/browser';
 import type { FillOutcome, MessageReply } from '../../utils/messaging';
 import { sendToTab } from '../../utils/messaging';
-import { X_ORIGINS } from '../../utils/sender-guards';
+import { X_ORIGINS } from '../../core/x-ids';
 import { tweetIntentUrl } from '../../utils/x-links';
 
 /** The content script has this long to open and fill the composer. */

@@ -5,10 +5,10 @@
  */
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
-import { onWindowRemoved } from '../../utils/confirm-window';
+import { onWindowRemoved } from './confirm-window';
 import { restrictSessionStorage, sanitizeSettings, settingsItem, tokensItem } from '../../utils/storage';
-import { WalletClient } from '../../utils/wallet/client';
-import { hasUnfinishedIntents, reconcileIntents } from '../../utils/wallet/intents';
+import { WalletClient } from './wallet/client';
+import { hasUnfinishedIntents, reconcileIntents } from './wallet/intents';
 import { confirmHandlers } from './handlers/confirm';
 import { paymentHandlers } from './handlers/payments';
 import { requestPayment } from './handlers/request-payment';

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import type { MessageSender } from '../../utils/sender-guards';
+import type { MessageSender } from './sender-guards';
 import { confirmWindowItem, requestsItem } from '../../utils/storage';
 import { requestPayment } from './handlers/request-payment';
 import { createRouter } from './router';

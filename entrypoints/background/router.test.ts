@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { requestsItem, confirmWindowItem } from '../../utils/storage';
-import type { MessageSender } from '../../utils/sender-guards';
+import type { MessageSender } from './sender-guards';
 import { requestPayment } from './handlers/request-payment';
 import { createRouter } from './router';
 

@@ -4,7 +4,7 @@
  * refusal; a handler that throws (a bug) answers `internal` without leaking the error.
  */
 import type { ContentToBackground, MessageReply, PageToBackground } from '../../utils/messaging';
-import { isFromExtensionPage, isFromXContentScript, type MessageSender } from '../../utils/sender-guards';
+import { isFromExtensionPage, isFromXContentScript, type MessageSender } from './sender-guards';
 
 /** A handler gets the raw `data` (it validates it) and the sender (already guarded). */
 export type Handler<K extends keyof ContentToBackground | keyof PageToBackground> = (

@@ -2,13 +2,13 @@
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { byTestId, mount } from '@/components/test-utils';
+import { byTestId, mount } from '@/tests/helpers/render';
 import type { Lang } from '@/utils/i18n';
 import type { ConfirmContext, sendMessage } from '@/utils/messaging';
-import { parseAmount } from '@/utils/money';
-import { formatPaymentTweet } from '@/utils/payment-tweet';
-import { checkPayment, DEFAULT_CONFIG } from '@/utils/rules';
-import type { Payment, Recipient } from '@/utils/wallet/types';
+import { parseAmount } from '@/core/money';
+import { formatPaymentTweet } from '@/core/payment-tweet';
+import { checkPayment, DEFAULT_CONFIG } from '@/core/rules';
+import type { Payment, Recipient } from '@/core/wallet-types';
 import { App, ARM_DELAY_MS } from './App';
 import { tweetReasonText } from './tweet-reason';
 

@@ -6,11 +6,11 @@ import { ModeSwitch } from '@/components/ModeSwitch';
 import { RecipientCard } from '@/components/RecipientCard';
 import { StatusBadge } from '@/components/StatusBadge';
 import { TweetPreview } from '@/components/TweetPreview';
-import { computeConfirmView, type AmountProblem, type ConfirmDeps } from '@/utils/confirm-form';
+import { computeConfirmView, type AmountProblem, type ConfirmDeps } from '@/entrypoints/confirm/form';
 import { amountErrorText, errorText, LOCALES, type Translate } from '@/utils/i18n';
 import type { ConfirmContext, FillOutcome, sendMessage } from '@/utils/messaging';
-import { useArming } from '@/utils/use-arming';
-import { FINAL_STATUSES, type Payment, type PaymentMode } from '@/utils/wallet/types';
+import { useArming } from '@/entrypoints/confirm/use-arming';
+import { FINAL_STATUSES, type Payment, type PaymentMode } from '@/core/wallet-types';
 
 /** Confirm arms this long after the window got focus (clickjacking defence, DESIGN.md "Trust boundaries"). */
 export const ARM_DELAY_MS = 1000;

@@ -2,10 +2,10 @@ import { render } from 'preact';
 import '@/components/ui.css';
 import { I18nContext } from '@/components/i18n-context';
 import { sendMessage } from '@/utils/messaging';
-import { parseAmount } from '@/utils/money';
+import { parseAmount } from '@/core/money';
 import { loadPageEnv } from '@/utils/page-env';
-import { formatPaymentTweet } from '@/utils/payment-tweet';
-import { checkPayment } from '@/utils/rules';
+import { formatPaymentTweet } from '@/core/payment-tweet';
+import { checkPayment } from '@/core/rules';
 import { App } from './App';
 import { tweetReasonText } from './tweet-reason';
 

@@ -6,11 +6,11 @@
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { byTestId, mount } from '@/components/test-utils';
+import { byTestId, mount } from '@/tests/helpers/render';
 import type { ConfirmContext, sendMessage } from '@/utils/messaging';
-import { parseAmount } from '@/utils/money';
-import { formatPaymentTweet } from '@/utils/payment-tweet';
-import { checkPayment, DEFAULT_CONFIG } from '@/utils/rules';
+import { parseAmount } from '@/core/money';
+import { formatPaymentTweet } from '@/core/payment-tweet';
+import { checkPayment, DEFAULT_CONFIG } from '@/core/rules';
 import { App } from './App';
 import { tweetReasonText } from './tweet-reason';
 

@@ -1,6 +1,6 @@
 import type { MessageKey, Translate } from '@/utils/i18n';
 
-/** Reasons of `formatPaymentTweet` (utils/payment-tweet.ts) the payer can fix, each with its own words. */
+/** Reasons of `formatPaymentTweet` (core/payment-tweet.ts) the payer can fix, each with its own words. */
 const OWN_TEXT = new Set([
   'too_long',
   'message_has_mention',

@@ -2,9 +2,9 @@
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { byTestId, mount } from '@/components/test-utils';
-import { parseAmount } from '@/utils/money';
-import type { ValidOptions } from '@/utils/options-form';
+import { byTestId, mount } from '@/tests/helpers/render';
+import { parseAmount } from '@/core/money';
+import type { ValidOptions } from '@/entrypoints/options/form';
 import { App, centsText } from './App';
 
 async function flush() {

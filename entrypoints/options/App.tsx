@@ -12,8 +12,8 @@ import {
   type OptionsForm,
   type PresetError,
   type ValidOptions,
-} from '@/utils/options-form';
-import type { PaymentMode } from '@/utils/wallet/types';
+} from '@/entrypoints/options/form';
+import type { PaymentMode } from '@/core/wallet-types';
 
 interface Props {
   initial: OptionsForm;

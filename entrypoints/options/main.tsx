@@ -2,7 +2,7 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import '@/components/ui.css';
 import { I18nContext } from '@/components/i18n-context';
-import { parseAmount } from '@/utils/money';
+import { parseAmount } from '@/core/money';
 import { loadPageEnv } from '@/utils/page-env';
 import { isLocalWalletOrigin, originPattern } from '@/utils/host-permission';
 import { saveSettings } from '@/utils/storage';

@@ -2,10 +2,10 @@
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { byTestId, mount } from '@/components/test-utils';
+import { byTestId, mount } from '@/tests/helpers/render';
 import type { Lang } from '@/utils/i18n';
 import type { sendMessage } from '@/utils/messaging';
-import type { Me, Payment } from '@/utils/wallet/types';
+import type { Me, Payment } from '@/core/wallet-types';
 import { App, REFRESH_MS } from './App';
 import { createPopupStore } from './store';
 

@@ -6,9 +6,9 @@
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mount } from '@/components/test-utils';
+import { mount } from '@/tests/helpers/render';
 import type { sendMessage } from '@/utils/messaging';
-import type { Me, Payment } from '@/utils/wallet/types';
+import type { Me, Payment } from '@/core/wallet-types';
 import { App } from './App';
 import { createPopupStore } from './store';
 

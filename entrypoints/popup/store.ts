@@ -1,7 +1,7 @@
 /** Popup UI state (zustand): what the popup shows and the actions that change it. */
 import { createStore } from 'zustand/vanilla';
 import { sendMessage, type TabTarget, type WalletSummary } from '@/utils/messaging';
-import type { Payment } from '@/utils/wallet/types';
+import type { Payment } from '@/core/wallet-types';
 
 export type Phase = 'loading' | 'signedOut' | 'offline' | 'ready' | 'error';
 

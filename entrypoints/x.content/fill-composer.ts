@@ -14,7 +14,8 @@
  */
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import { TWEET_ID_RE, type FillComposerData, type MessageReply } from '../../utils/messaging';
+import { TWEET_ID_RE } from '../../core/x-ids';
+import type { FillComposerData, MessageReply } from '../../utils/messaging';
 import { fillEditor, isEmptyEditor, waitFor } from '../../utils/x/fill';
 import {
   findDialogComposer,

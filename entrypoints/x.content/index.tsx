@@ -5,6 +5,7 @@
  */
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { defineContentScript } from 'wxt/utils/define-content-script';
+import { X_MATCHES } from '../../core/x-ids';
 import { fillComposer } from './fill-composer';
 import { pageUrl } from './page-url';
 import { payOnProfile } from './pay-on-profile';
@@ -18,12 +19,7 @@ const FEATURES: [string, (ctx: ContentScriptContext) => void][] = [
 ];
 
 export default defineContentScript({
-  matches: [
-    'https://x.com/*',
-    'https://twitter.com/*',
-    'https://mobile.x.com/*',
-    'https://mobile.twitter.com/*',
-  ],
+  matches: X_MATCHES,
   main(ctx) {
     for (const [name, feature] of FEATURES) {
       try {

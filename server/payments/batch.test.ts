@@ -4,7 +4,7 @@
  * writer is released and writes them all in one statement. Runs on PGlite and on PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupWallet, uniq, type TestWallet, type User } from '../test/harness';
+import { setupWallet, uniq, type TestWallet, type User } from '../../tests/helpers/server-app';
 import { PaymentBatcher, type PaymentWrite } from './batch';
 
 /** A promise opened from outside. */

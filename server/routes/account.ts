@@ -1,14 +1,14 @@
 /** The signed-in account: X account link (sandbox), card top-ups (sandbox), recipient lookup. */
 import { createRoute } from '@hono/zod-openapi';
-import { DEFAULT_CONFIG, feeBpsFor, limitCents } from '../../utils/rules';
-import type { Recipient } from '../../utils/wallet/types';
+import { DEFAULT_CONFIG, feeBpsFor, limitCents } from '../../core/rules';
+import type { Recipient } from '../../core/wallet-types';
 import { findByHandle, findByXUserId, getAccount, toMe } from '../accounts';
 import { uniqueViolation } from '../db/types';
 import type { Deps } from '../deps';
 import { ApiError } from '../errors';
 import { idempotent } from '../idempotency';
 import { post, SYSTEM } from '../ledger';
-import { claimFor } from '../payments';
+import { claimFor } from '../payments/transitions';
 import {
   HandleParamSchema,
   IdempotencyHeaderSchema,

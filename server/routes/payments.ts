@@ -1,18 +1,14 @@
 /** Payments: create (idempotent), read, list, confirm (idempotent), cancel. */
 import { createRoute } from '@hono/zod-openapi';
-import type { PaymentStatus } from '../../utils/wallet/types';
+import type { PaymentStatus } from '../../core/wallet-types';
 import { getPayerAndRecipient } from '../accounts';
 import type { Deps } from '../deps';
-import { createPaymentOnce, idempotent } from '../idempotency';
-import {
-  cancelPayment,
-  confirmPayment,
-  planPayment,
-  rowToPayment,
-  toPayment,
-  visiblePayment,
-} from '../payments';
-import type { PaymentRow } from '../payments';
+import { idempotent } from '../idempotency';
+import { createPaymentOnce } from '../payments/create';
+import { planPayment } from '../payments/plan';
+import { rowToPayment } from '../payments/response';
+import { listPayments, toPayment, visiblePayment } from '../payments/store';
+import { cancelPayment, confirmPayment } from '../payments/transitions';
 import {
   CreatePaymentSchema,
   IdempotencyHeaderSchema,
@@ -66,21 +62,7 @@ export function registerPaymentRoutes(app: App, deps: Deps) {
       const accountId = c.get('accountId');
       const limit = q.limit ?? 20;
       const statuses = q.status ? (q.status.split(',') as PaymentStatus[]) : null;
-      const rows = await deps.db.query<
-        PaymentRow & {
-          payer_handle: string | null;
-          payer_name: string;
-          recipient_name: string | null;
-        } & Record<string, unknown>
-      >(
-        `SELECT p.*, pa.x_handle AS payer_handle, pa.display_name AS payer_name, ra.display_name AS recipient_name
-         FROM payments p JOIN accounts pa ON pa.id = p.payer_id LEFT JOIN accounts ra ON ra.id = p.recipient_id
-         WHERE (p.payer_id = $1 OR p.recipient_id = $1)
-           AND ($2::text[] IS NULL OR p.status = ANY($2::text[]))
-           AND ($3::bigint IS NULL OR p.seq < $3::bigint)
-         ORDER BY p.seq DESC LIMIT $4`,
-        [accountId, statuses, q.cursor ?? null, limit + 1],
-      );
+      const rows = await listPayments(deps.db, accountId, { statuses, before: q.cursor ?? null, limit });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       return c.json(

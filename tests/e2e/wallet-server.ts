@@ -11,10 +11,10 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import type { TokenPair } from '../../utils/wallet/types';
+import type { TokenPair } from '../../core/wallet-types';
 import type { SeedFile } from '../../server/seed';
 import { startWalletServer, type WalletServerOptions } from '../../server/start';
-import { tweetCreateEvents, tweetDeleteEvents, tweetObject, type TweetUser } from '../../server/x/payload';
+import { tweetCreateEvents, tweetDeleteEvents, tweetObject, type TweetUser } from '../helpers/x-payload';
 import { xSignature } from '../../server/x/signature';
 
 /** The X consumer secret of every test wallet. */

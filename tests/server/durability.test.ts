@@ -49,9 +49,10 @@ for (const kind of databaseKinds()) {
         runTag: tag,
       });
       const running = load.run();
-      // Kill once a good number of payments were acknowledged (or after 4 s), with requests in flight.
+      // Kill once a good number of payments were acknowledged (however long that takes on a busy machine),
+      // with requests in flight.
       const t0 = Date.now();
-      while (load.counts.acked < 400 && Date.now() - t0 < 4000) await sleep(20);
+      while (load.counts.acked < 200) await sleep(20);
       await server.kill();
       killed = true;
       await running;

@@ -36,6 +36,11 @@ export interface StressOptions {
   duplicateRate?: number;
   /** After the run, how long unanswered intents keep retrying (default 10 s). */
   graceMs?: number;
+  /**
+   * The run goes on past durationMs until this holds of what happened so far (at most 5 × durationMs), so that
+   * a slow, busy machine still sees every kind of fault instead of failing for lack of time.
+   */
+  until?: (so: { counts: LoadCounts; faults: StressReport['faults'] }) => boolean;
   log?: (line: string) => void;
 }
 
@@ -88,15 +93,33 @@ export async function runStress(o: StressOptions): Promise<StressReport> {
     proxy.cutRate = o.cutRate ?? 0.03;
     const t0 = Date.now();
     const endAt = t0 + o.durationMs;
+    const hardEnd = t0 + 5 * o.durationMs;
     const graceMs = o.graceMs ?? 10_000;
     const p = proxy;
+    let finishedAt: number | undefined;
+    const done = () => {
+      if (finishedAt !== undefined) return true;
+      const now = Date.now();
+      const enough = !o.until || !load || o.until({ counts: load.counts, faults: faultsSoFar() });
+      if (now >= hardEnd || (now >= endAt && enough)) finishedAt = now;
+      return finishedAt !== undefined;
+    };
+    const faultsSoFar = (): StressReport['faults'] => ({
+      connectionsCutBeforeRequest: p.stats.cutBeforeRequest,
+      connectionsCutBeforeResponse: p.stats.cutBeforeResponse,
+      serverKills: faults.serverKills,
+      failedStarts: faults.failedStarts,
+      backendsTerminated: faults.backendsTerminated,
+      total:
+        p.stats.cutBeforeRequest + p.stats.cutBeforeResponse + faults.serverKills + faults.backendsTerminated,
+    });
     load = new PaymentLoad({
       port: () => p.port,
       users,
       tokens,
       concurrency: o.concurrency ?? 48,
-      keepGoing: () => Date.now() < endAt,
-      retryUntil: () => endAt + graceMs,
+      keepGoing: () => !done(),
+      retryUntil: () => (finishedAt ?? Infinity) + graceMs,
       runTag: tag,
       ...(o.duplicateRate !== undefined ? { duplicateRate: o.duplicateRate } : {}),
     });
@@ -129,7 +152,7 @@ export async function runStress(o: StressOptions): Promise<StressReport> {
       if (o.killEveryMs === null) return;
       for (;;) {
         await sleep(between(o.killEveryMs ?? [5000, 8000]));
-        if (Date.now() >= endAt) return;
+        if (done()) return;
         await restarting;
         await server.kill();
         faults.serverKills++;
@@ -147,7 +170,7 @@ export async function runStress(o: StressOptions): Promise<StressReport> {
       await admin.connect();
       const dbName = new URL(target.databaseUrl).pathname.slice(1);
       try {
-        while (Date.now() < endAt) {
+        while (!done()) {
           await sleep(between(o.terminateEveryMs ?? [300, 900]));
           const [row] = (
             await admin.query<{ n: string }>(
@@ -192,18 +215,7 @@ export async function runStress(o: StressOptions): Promise<StressReport> {
         db: o.db,
         seconds,
         counts: load.counts,
-        faults: {
-          connectionsCutBeforeRequest: p.stats.cutBeforeRequest,
-          connectionsCutBeforeResponse: p.stats.cutBeforeResponse,
-          serverKills: faults.serverKills,
-          failedStarts: faults.failedStarts,
-          backendsTerminated: faults.backendsTerminated,
-          total:
-            p.stats.cutBeforeRequest +
-            p.stats.cutBeforeResponse +
-            faults.serverKills +
-            faults.backendsTerminated,
-        },
+        faults: faultsSoFar(),
         audit: {
           paymentsInDb: ledger.figures.payments,
           checkedOverHttp: overHttp.checked,

@@ -4,7 +4,7 @@
  * They fail closed: whenever the recipient is not certain they return `null` (anchors.md §0.2 — the wrong
  * recipient is the costliest bug class).
  */
-import { HANDLE_RE, TWEET_ID_RE } from '../messaging';
+import { HANDLE_PATTERN, HANDLE_RE, isReservedPath, TWEET_ID_RE, X_ID_PATTERN } from '../../core/x-ids';
 import * as s from './selectors';
 
 /** What a Pay button on a post pays: the post's (original) author, about this post. */
@@ -16,21 +16,13 @@ export interface PostTarget {
 export type Theme = 'light' | 'dark';
 export type Lang = 'en' | 'fr';
 
-/**
- * First path segments that are X pages, not profiles (CPFT, x-dom.md §4). Compared lower-case.
- */
-const RESERVED_PATHS = new Set([
-  'home', 'explore', 'notifications', 'messages', 'i', 'settings', 'compose', 'search', 'login', 'logout',
-  'signup', 'intent', 'share', 'hashtag', 'jobs', 'lists', 'bookmarks', 'communities', 'premium',
-  'premium_sign_up', 'verified-choose', 'tos', 'privacy', 'about', 'account', 'download', 'following',
-  'followers', 'grok', 'topics', 'who_to_follow', 'connect_people', 'places', 'oauth', 'sw.js', 'analytics',
-]); // prettier-ignore
-
 /** `/<handle>` and its tabs (CPFT `URL_PROFILE_RE`); anything deeper (a status, /photo) is not the profile page. */
-const PROFILE_PATH_RE =
-  /^\/([A-Za-z0-9_]{1,15})(?:\/(?:affiliates|with_replies|superfollows|highlights|articles|media|likes))?\/?$/;
-const STATUS_PATH_RE = /^\/(?:([A-Za-z0-9_]{1,15})|i(?:\/web)?)\/status\/(\d{1,25})(?:\/.*)?$/;
-const HANDLE_TEXT_RE = /^@([A-Za-z0-9_]{1,15})$/;
+const PROFILE_PATH_RE = new RegExp(
+  `^/(${HANDLE_PATTERN})(?:/(?:affiliates|with_replies|superfollows|highlights|articles|media|likes))?/?$`,
+);
+const STATUS_PATH_RE = new RegExp(`^/(?:(${HANDLE_PATTERN})|i(?:/web)?)/status/(${X_ID_PATTERN})(?:/.*)?$`);
+const HANDLE_TEXT_RE = new RegExp(`^@(${HANDLE_PATTERN})$`);
+const HANDLE_PATH_RE = new RegExp(`^/(${HANDLE_PATTERN})/?$`);
 
 /**
  * The path of a link: a plain root-relative href (what X renders) as is, anything else through `URL` (which
@@ -50,21 +42,21 @@ export function handleFromHref(href: string | null, base = 'https://x.com'): str
   if (!href) return null;
   const path = pathOf(href, base);
   if (path === null) return null;
-  const m = /^\/([A-Za-z0-9_]{1,15})\/?$/.exec(path);
-  return m?.[1] && !RESERVED_PATHS.has(m[1].toLowerCase()) ? m[1] : null;
+  const m = HANDLE_PATH_RE.exec(path);
+  return m?.[1] && !isReservedPath(m[1]) ? m[1] : null;
 }
 
 /** The profile whose page `pathname` is (`/alice`, `/alice/media` …), or null for any other page. */
 export function profileHandleFromPath(pathname: string): string | null {
   const m = PROFILE_PATH_RE.exec(pathname);
-  return m?.[1] && !RESERVED_PATHS.has(m[1].toLowerCase()) ? m[1] : null;
+  return m?.[1] && !isReservedPath(m[1]) ? m[1] : null;
 }
 
 /** `{ handle, tweetId }` of a status permalink (`/alice/status/1`, `/i/status/1`, `/i/web/status/1`), else null. */
 export function statusFromPath(pathname: string): { handle: string | null; tweetId: string } | null {
   const m = STATUS_PATH_RE.exec(pathname);
   if (!m?.[2]) return null;
-  const handle = m[1] && !RESERVED_PATHS.has(m[1].toLowerCase()) ? m[1] : null;
+  const handle = m[1] && !isReservedPath(m[1]) ? m[1] : null;
   if (m[1] && !handle) return null;
   return { handle, tweetId: m[2] };
 }

@@ -5,13 +5,13 @@
  * X tab) and `cancelRequest` (the window was closed or canceled).
  */
 import type { MessageReply } from '../../../utils/messaging';
-import { isValidCents } from '../../../utils/money';
-import { getPendingRequest, removePendingRequest, toRequestView } from '../../../utils/payment-requests';
+import { isValidCents } from '../../../core/money';
+import { getPendingRequest, removePendingRequest, toRequestView } from '../payment-requests';
 import { createLock } from '../../../utils/serial';
 import type { PaymentIntent } from '../../../utils/storage';
-import type { WalletClient } from '../../../utils/wallet/client';
-import { getIntent, saveNewIntent, sendIntent } from '../../../utils/wallet/intents';
-import type { CreatePaymentBody, Payment, PaymentMode } from '../../../utils/wallet/types';
+import type { WalletClient } from '../wallet/client';
+import { getIntent, saveNewIntent, sendIntent } from '../wallet/intents';
+import type { CreatePaymentBody, Payment, PaymentMode } from '../../../core/wallet-types';
 import { fillComposerInTab } from '../fill';
 import { observePayments, pollSoon } from '../tracker';
 import { failure } from './payments';

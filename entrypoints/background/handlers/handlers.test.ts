@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { addPendingRequest, getPendingRequest } from '../../../utils/payment-requests';
+import { addPendingRequest, getPendingRequest } from '../payment-requests';
 import { confirmWindowItem, intentsItem, tokensItem } from '../../../utils/storage';
-import { WalletClient } from '../../../utils/wallet/client';
-import { reconcileIntents } from '../../../utils/wallet/intents';
-import { createFakeWallet, PASSWORD, type FakeWallet } from '../fake-wallet';
+import { WalletClient } from '../wallet/client';
+import { reconcileIntents } from '../wallet/intents';
+import { createFakeWallet, PASSWORD, type FakeWallet } from '../../../tests/helpers/fake-wallet';
 import { confirmHandlers } from './confirm';
 import { paymentHandlers } from './payments';
 import { sessionHandlers } from './session';

@@ -4,8 +4,8 @@
  * `cancelPayment`.
  */
 import type { MessageReply, PageErrorCode } from '../../../utils/messaging';
-import type { ApiResult, WalletClient } from '../../../utils/wallet/client';
-import type { Payment } from '../../../utils/wallet/types';
+import type { ApiResult, WalletClient } from '../wallet/client';
+import type { Payment } from '../../../core/wallet-types';
 import { observePayments, pollPayments } from '../tracker';
 import { INVALID, isEmpty, isId, plainObject } from './validate';
 

@@ -3,10 +3,10 @@
  * already guarded (our content script, top frame of an X tab). Validates the payload, throttles, stores the
  * pending request with its tab and opens (or focuses) the trusted confirm window. It never pays anything.
  */
-import { openConfirmWindow } from '../../../utils/confirm-window';
+import { openConfirmWindow } from '../confirm-window';
 import type { MessageReply } from '../../../utils/messaging';
-import { addPendingRequest, parseRequestPaymentData, RequestThrottle } from '../../../utils/payment-requests';
-import type { MessageSender } from '../../../utils/sender-guards';
+import { addPendingRequest, parseRequestPaymentData, RequestThrottle } from '../payment-requests';
+import type { MessageSender } from '../sender-guards';
 
 const throttle = new RequestThrottle();
 

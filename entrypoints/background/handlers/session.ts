@@ -3,8 +3,8 @@
  * only learn whether a session exists and who is signed in.
  */
 import type { MessageReply } from '../../../utils/messaging';
-import type { WalletClient } from '../../../utils/wallet/client';
-import { reconcileIntents } from '../../../utils/wallet/intents';
+import type { WalletClient } from '../wallet/client';
+import { reconcileIntents } from '../wallet/intents';
 import { pollPayments, schedulePolling, stopPolling } from '../tracker';
 import { INVALID, isEmpty, plainObject } from './validate';
 

@@ -4,9 +4,9 @@
  * `payActiveTab` opens the confirm window for it, exactly as an in-page Pay button would.
  */
 import { browser, type Browser } from 'wxt/browser';
-import { openConfirmWindow } from '../../../utils/confirm-window';
+import { openConfirmWindow } from '../confirm-window';
 import { sendToTab, type MessageReply, type TabTarget } from '../../../utils/messaging';
-import { addPendingRequest } from '../../../utils/payment-requests';
+import { addPendingRequest } from '../payment-requests';
 import { parseXTarget } from '../../../utils/x-links';
 import { INVALID, isEmpty } from './validate';
 

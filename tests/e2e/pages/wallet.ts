@@ -7,7 +7,7 @@
 import { expect, type BrowserContext, type Page, type Worker } from '@playwright/test';
 import { test as base } from '../fixtures';
 import { DEMO_PASSWORD, startTestWallet, type TestWallet } from '../wallet-server';
-import type { Payment } from '../../../utils/wallet/types';
+import type { Payment } from '../../../core/wallet-types';
 import { PopupPage } from './popup';
 
 /** The few extension APIs the tests call inside the service worker. */
