@@ -15,6 +15,7 @@
  * and deadlocks) fails every payment of its batch and stores nothing: each request answers 500 and its key
  * stays free for the client's retry, as with a single call.
  */
+import { partiesOf, type Parties, type Party } from '../accounts';
 import type { Db } from '../db';
 
 /** One `create_payment_once()` call, as data (the JSON item of `create_payments_batch()`). */
@@ -61,33 +62,83 @@ export interface BatcherOptions {
 
 type BatchRow = WriteOutcome & { item: number } & Record<string, unknown>;
 
-interface Waiting {
-  write: PaymentWrite;
-  resolve: (o: WriteOutcome) => void;
-  reject: (err: unknown) => void;
+/**
+ * The leader pattern over a queue: `add` runs at once when nothing runs (a group of one); what is added while
+ * a group runs waits and forms the next group (up to `max`), in the order added. `run` settles each item of
+ * its group: a value, or an Error for that item alone; when `run` throws, every item of its group fails.
+ */
+class Coalescer<I, O> {
+  private queue: { item: I; resolve: (o: O) => void; reject: (err: unknown) => void }[] = [];
+  private running = false;
+
+  constructor(
+    readonly max: number,
+    private readonly run: (items: I[]) => Promise<(O | Error)[]>,
+    private readonly queued?: (length: number) => void,
+  ) {}
+
+  add(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.queued?.(this.queue.length);
+      if (!this.running) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queue.length > 0) {
+        const group = this.queue.splice(0, this.max);
+        let out: (O | Error)[];
+        try {
+          out = await this.run(group.map((g) => g.item));
+        } catch (err) {
+          for (const g of group) g.reject(err);
+          continue;
+        }
+        group.forEach((g, i) => {
+          const o = out[i];
+          if (o === undefined) g.reject(new Error(`no result for item ${i} of a group of ${group.length}`));
+          else if (o instanceof Error) g.reject(o);
+          else g.resolve(o);
+        });
+      }
+    } finally {
+      this.running = false;
+    }
+  }
 }
+
+type PartyRow = Party & { n: number; by_handle: boolean } & Record<string, unknown>;
 
 export class PaymentBatcher {
   readonly max: number;
   /** How many batches of each size were written (size → count). */
   readonly sizes = new Map<number, number>();
-  private queue: Waiting[] = [];
-  private writing = false;
+  private readonly writes: Coalescer<PaymentWrite, WriteOutcome>;
+  private readonly lookups: Coalescer<{ payerId: string; handle: string }, Parties>;
 
   constructor(
     private readonly db: Db,
     private readonly opts: BatcherOptions = {},
   ) {
     this.max = Math.max(1, opts.max ?? 32);
+    this.writes = new Coalescer(this.max, (b) => this.flush(b), opts.queued);
+    this.lookups = new Coalescer(this.max, (b) => this.lookup(b));
   }
 
   /** Writes one payment in the next batch; resolves once that batch committed. */
   write(write: PaymentWrite): Promise<WriteOutcome> {
-    return new Promise<WriteOutcome>((resolve, reject) => {
-      this.queue.push({ write, resolve, reject });
-      this.opts.queued?.(this.queue.length);
-      if (!this.writing) void this.drain();
-    });
+    return this.writes.add(write);
+  }
+
+  /**
+   * A payment's payer and the account of its recipient's handle, as `getPayerAndRecipient`, read together
+   * with the other payments being planned at the same moment (one statement for the group).
+   */
+  parties(payerId: string, handle: string): Promise<Parties> {
+    return this.lookups.add({ payerId, handle });
   }
 
   /** Batches written so far and how many payments they held. */
@@ -101,34 +152,38 @@ export class PaymentBatcher {
     return { batches, payments, sizes: Object.fromEntries([...this.sizes].sort((a, b) => a[0] - b[0])) };
   }
 
-  private async drain(): Promise<void> {
-    this.writing = true;
-    try {
-      while (this.queue.length > 0) await this.flush(this.queue.splice(0, this.max));
-    } finally {
-      this.writing = false;
-    }
-  }
-
-  private async flush(batch: Waiting[]): Promise<void> {
-    let rows: BatchRow[];
-    try {
-      if (this.opts.beforeWrite) await this.opts.beforeWrite(batch.length);
-      rows = await this.db.query<BatchRow>(`SELECT * FROM create_payments_batch($1::jsonb)`, [
-        JSON.stringify(batch.map((w) => w.write)),
-      ]);
-    } catch (err) {
-      for (const w of batch) w.reject(err);
-      return;
-    }
+  private async flush(batch: PaymentWrite[]): Promise<(WriteOutcome | Error)[]> {
+    if (this.opts.beforeWrite) await this.opts.beforeWrite(batch.length);
+    const rows = await this.db.query<BatchRow>(`SELECT * FROM create_payments_batch($1::jsonb)`, [
+      JSON.stringify(batch),
+    ]);
     this.sizes.set(batch.length, (this.sizes.get(batch.length) ?? 0) + 1);
     const byItem = new Map(rows.map((r) => [r.item, r]));
-    batch.forEach((w, i) => {
+    return batch.map((_, i) => {
       const row = byItem.get(i);
-      if (!row) w.reject(new Error(`create_payments_batch returned no row for item ${i}`));
-      else if ((row.outcome as string) === 'failed')
-        w.reject(new Error(`payment not written: ${row.response_body ?? 'unknown error'}`));
-      else w.resolve(row);
+      if (!row) return new Error(`create_payments_batch returned no row for item ${i}`);
+      if ((row.outcome as string) === 'failed')
+        return new Error(`payment not written: ${row.response_body ?? 'unknown error'}`);
+      return row;
+    });
+  }
+
+  private async lookup(group: { payerId: string; handle: string }[]): Promise<(Parties | Error)[]> {
+    const rows = await this.db.query<PartyRow>(
+      `SELECT q.n::int AS n, a.id, a.kind, a.display_name, a.x_handle, a.x_user_id, a.fee_bps,
+         lower(a.x_handle) IS NOT DISTINCT FROM lower(q.handle) AS by_handle
+       FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS q(payer, handle, n)
+       JOIN accounts a ON (a.id = q.payer OR lower(a.x_handle) = lower(q.handle)) AND a.kind <> 'system'`,
+      [group.map((g) => g.payerId), group.map((g) => g.handle)],
+    );
+    const byItem = group.map((): PartyRow[] => []);
+    for (const r of rows) byItem[r.n - 1]?.push(r);
+    return group.map((g, i) => {
+      try {
+        return partiesOf(byItem[i] ?? [], g.payerId);
+      } catch (err) {
+        return err as Error;
+      }
     });
   }
 }
