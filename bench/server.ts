@@ -7,8 +7,7 @@
  *
  * Databases: PGlite; PostgreSQL with its default durability (fsync, synchronous_commit on) on a throw-away
  * cluster this bench starts, the headline figure; the same with fsync=off, labelled, for comparison (needs
- * PostgreSQL's binaries; else DATABASE_URL stands in, durability as that server is configured). On
- * PostgreSQL also group commit with WALLET_WORKERS=2 (two server processes on one port).
+ * PostgreSQL's binaries; else DATABASE_URL stands in, durability as that server is configured).
  *
  * Figures per database and mode:
  * - payments/s and p50/p99 latency at a fixed concurrency (closed loop: each client sends its next
@@ -24,7 +23,7 @@
  * raw rate, p99 ≤ 25 ms at 200 payments/s. The machine's load average is printed with the figures.
  *
  * Usage: tsx bench/server.ts [--json] [--seconds=5] [--concurrency=32]
- *   [--db=pglite,postgres,postgres-fsync-off] [--no-workers]
+ *   [--db=pglite,postgres,postgres-fsync-off]
  */
 import { PGlite } from '@electric-sql/pglite';
 import fs from 'node:fs';
@@ -55,7 +54,6 @@ const seconds = Number(opt('seconds') ?? 5);
 const concurrency = Number(opt('concurrency') ?? 32);
 const pacedRate = 200;
 const wanted = opt('db')?.split(',') ?? ['pglite', 'postgres', 'postgres-fsync-off'];
-const workers = !args.includes('--no-workers');
 const PG_POOL = 20; // the server's pool size (server/db/postgres.ts)
 const log = (line: string) => process.stderr.write(line + '\n');
 
@@ -250,11 +248,6 @@ const MODES: Mode[] = [
   { name: 'batching on', env: { WALLET_BATCH: 'on' } },
   { name: 'batching off', env: { WALLET_BATCH: 'off' } },
 ];
-/** PostgreSQL only: several server processes on one port (server/cluster.ts). */
-const WORKERS_MODE: Mode = {
-  name: 'batching on, 2 workers',
-  env: { WALLET_BATCH: 'on', WALLET_WORKERS: '2' },
-};
 
 async function runMode(setup: Setup, target: DbTarget, mode: Mode): Promise<ModeRun> {
   const name = `${setup.label}, ${mode.name}`;
@@ -300,7 +293,7 @@ async function runMode(setup: Setup, target: DbTarget, mode: Mode): Promise<Mode
     if (check.status !== 200) throw new Error(`GET /v1/payments → ${check.status}`);
     const exit = await server.stop();
     if (exit !== 0) throw new Error(`server stop exited with ${exit}:\n${server.tail(10)}`);
-    // Each server process logs its own count when it stops (several with WALLET_WORKERS): their sum.
+    // The server logs its count of batches by size when it stops.
     let batches: ModeRun['batches'];
     for (const line of server.tail(50).split('\n')) {
       if (!line.includes('"payment batches"')) continue;
@@ -325,9 +318,8 @@ async function benchSetup(setup: Setup): Promise<Figure[]> {
   const target =
     setup.db === 'pglite' ? pgliteTarget('bench') : await postgresTarget(setup.baseUrl!, 'bench');
   try {
-    const modes = setup.db === 'postgres' && workers ? [...MODES, WORKERS_MODE] : MODES;
     const runs: [Mode, ModeRun][] = [];
-    for (const mode of modes) runs.push([mode, await runMode(setup, target, mode)]);
+    for (const mode of MODES) runs.push([mode, await runMode(setup, target, mode)]);
     const on = runs[0]![1];
     const off = runs[1]![1];
     const raw = await rawRate(target, seconds * 1000);

@@ -2,14 +2,11 @@
  * `npm run server`: the wallet server from the command line.
  * Env: PORT (8787), HOST (127.0.0.1), DATABASE_URL (PostgreSQL; else PGlite in WALLET_DATA_DIR, default
  * ./.data/wallet, `memory://` for a throw-away one), WALLET_SEED or `--seed <file>`, WALLET_SANDBOX=1,
- * X_CONSUMER_SECRET, WALLET_BATCH=off (each new payment in its own statement instead of group commit),
- * WALLET_WORKERS=N (PostgreSQL only: N processes sharing the port, server/cluster.ts).
+ * X_CONSUMER_SECRET, WALLET_BATCH=off (each new payment in its own statement instead of group commit).
  * SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the database.
  */
-import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { batchingEnabled } from './payments/batch';
-import { runPrimary, workerCount } from './cluster';
 import { startWalletServer, type WalletServerOptions } from './start';
 
 const { values } = parseArgs({
@@ -41,26 +38,20 @@ try {
     ...(env.X_CONSUMER_SECRET ? { xConsumerSecret: env.X_CONSUMER_SECRET } : {}),
     batch: batchingEnabled(env.WALLET_BATCH),
   };
-  const workers = workerCount(env.WALLET_WORKERS);
-  if (workers > 1 && !env.DATABASE_URL) throw new Error('WALLET_WORKERS needs PostgreSQL (DATABASE_URL)');
-  if (workers > 1 && cluster.isPrimary) {
-    await runPrimary(workers, opts); // the workers serve; the primary supervises them until a signal
-  } else {
-    const server = await startWalletServer(opts);
-    let stopping = false;
-    for (const sig of ['SIGTERM', 'SIGINT'] as const) {
-      process.on(sig, () => {
-        if (stopping) return;
-        stopping = true;
-        server.close().then(
-          () => process.exit(0),
-          (err: unknown) => {
-            console.error(err);
-            process.exit(1);
-          },
-        );
-      });
-    }
+  const server = await startWalletServer(opts);
+  let stopping = false;
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(sig, () => {
+      if (stopping) return;
+      stopping = true;
+      server.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          console.error(err);
+          process.exit(1);
+        },
+      );
+    });
   }
 } catch (err) {
   console.error(
