@@ -154,12 +154,16 @@ describe('group commit of new payments', () => {
     });
     const sizes: number[] = [];
     const hold = gate();
+    const entered = gate();
     let queued = 0;
     const enough = gate();
     const batcher = new PaymentBatcher(w.db, {
       beforeWrite: async (size) => {
         sizes.push(size);
-        if (sizes.length === 1) await hold.opened;
+        if (sizes.length === 1) {
+          entered.open();
+          await hold.opened;
+        }
       },
       queued: (n) => {
         queued = n;
@@ -168,6 +172,7 @@ describe('group commit of new payments', () => {
     });
     const [k0, k1, k2, k3] = [uniq('k'), uniq('k'), uniq('k'), uniq('k')];
     const first = batcher.write(item(k0, null));
+    await entered.opened; // the writer holds the first batch: what follows queues for the next one
     // A payment row naming a payer that does not exist: a foreign-key violation inside its item.
     const broken = { id: crypto.randomUUID(), payer_id: 'no-such-account', amount_cents: 1, mode: 'private' };
     const outcomes = [

@@ -6,8 +6,9 @@
  * insufficient funds, key exists, key in flight); one that fails for an unexpected reason fails alone.
  *
  * The classic leader pattern, without timers: when nothing is being written, a payment goes out at once (a
- * batch of one, no added latency when idle); while a batch is in flight, what arrives queues; when it
- * commits, the queue (up to `max`) is the next batch. One batch at a time, in the order the payments were
+ * batch of one, no added latency when idle: it only lets the current event-loop turn finish, so that requests
+ * that arrived together go together); while a batch is in flight, what arrives queues; when it commits, the
+ * queue (up to `max`) is the next batch. One batch at a time, in the order the payments were
  * queued, so two payments of the same payer are written in the order they were accepted.
  *
  * A 2xx still means committed: a payment's promise settles only after its batch's statement returned, which
@@ -63,8 +64,8 @@ export interface BatcherOptions {
 type BatchRow = WriteOutcome & { item: number } & Record<string, unknown>;
 
 /**
- * The leader pattern over a queue: `add` runs at once when nothing runs (a group of one); what is added while
- * a group runs waits and forms the next group (up to `max`), in the order added. `run` settles each item of
+ * The leader pattern over a queue: `add` runs at once when nothing runs (after the current event-loop turn);
+ * what is added while a group runs waits and forms the next group (up to `max`), in the order added. `run` settles each item of
  * its group: a value, or an Error for that item alone; when `run` throws, every item of its group fails.
  */
 class Coalescer<I, O> {
@@ -81,12 +82,16 @@ class Coalescer<I, O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       this.queued?.(this.queue.length);
-      if (!this.running) void this.drain();
+      if (this.running) return;
+      this.running = true;
+      // One turn of the event loop first (not a timer: when idle it costs microseconds): the requests whose
+      // bytes arrived together are parsed in this turn and join this group. Without it, on PGlite, whose
+      // statements run synchronously on this thread, nothing could ever arrive "while a batch is in flight".
+      setImmediate(() => void this.drain());
     });
   }
 
   private async drain(): Promise<void> {
-    this.running = true;
     try {
       while (this.queue.length > 0) {
         const group = this.queue.splice(0, this.max);
