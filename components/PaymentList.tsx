@@ -25,6 +25,8 @@ interface Props {
    * its tweet "Post the tweet" (X's composer with the exact text) / Cancel.
    */
   pending?: boolean;
+  /** Ids of hand-typed payments whose tweet the extension did not write: marked next to their Confirm button. */
+  notWrittenByUs?: readonly string[];
   /** Id of the payment whose action is in progress (its buttons are disabled). */
   busyId?: string | null;
   onConfirm?: (p: Payment) => void;
@@ -34,7 +36,16 @@ interface Props {
 }
 
 /** A list of payments: counterpart, amount, status, message, and a link to the tweet when there is one. */
-export function PaymentList({ payments, pending, busyId, onConfirm, onCancel, testId, labelledBy }: Props) {
+export function PaymentList({
+  payments,
+  pending,
+  notWrittenByUs,
+  busyId,
+  onConfirm,
+  onCancel,
+  testId,
+  labelledBy,
+}: Props) {
   const { t, money, date } = useI18n();
   return (
     <ul class="list" data-testid={testId} aria-labelledby={labelledBy}>
@@ -67,6 +78,11 @@ export function PaymentList({ payments, pending, busyId, onConfirm, onCancel, te
             {pending && (
               <>
                 {p.expiresAt && <p class="muted">{t('popup.expires', { time: date(p.expiresAt) })}</p>}
+                {p.status === 'awaiting_confirmation' && notWrittenByUs?.includes(p.id) && (
+                  <p class="notice notice--warn" data-testid="not-written-by-us" id={`unverified-${p.id}`}>
+                    {t('popup.notWrittenByUs')}
+                  </p>
+                )}
                 <div class="row">
                   {p.status === 'awaiting_tweet' && p.tweetText ? (
                     <a
@@ -86,6 +102,7 @@ export function PaymentList({ payments, pending, busyId, onConfirm, onCancel, te
                       disabled={busyId === p.id}
                       onClick={() => onConfirm?.(p)}
                       aria-label={`${t('popup.confirm')} ${money(p.amountCents)} ${other}`}
+                      aria-describedby={notWrittenByUs?.includes(p.id) ? `unverified-${p.id}` : undefined}
                     >
                       {t('popup.confirm')}
                     </button>

@@ -83,6 +83,9 @@ const en = {
   'popup.from': 'From {who}',
   'popup.viewTweet': 'View tweet',
   'popup.confirm': 'Confirm',
+  'popup.notWrittenByUs': 'You did not make this tweet with Tweetez Payez — check the recipient.',
+  'popup.composerChanged':
+    'A payment tweet Tweetez Payez wrote in X was changed before it was posted. Check the amount and the recipient in X before you post it.',
   'popup.payHandle': 'Pay @{handle}',
   'popup.offlineTitle': 'Wallet unreachable',
   'popup.offline':
@@ -249,6 +252,9 @@ const fr: Messages = {
   'popup.from': 'De {who}',
   'popup.viewTweet': 'Voir le tweet',
   'popup.confirm': 'Confirmer',
+  'popup.notWrittenByUs': "Vous n'avez pas fait ce tweet avec Tweetez Payez — vérifiez le destinataire.",
+  'popup.composerChanged':
+    'Un tweet de paiement écrit par Tweetez Payez dans X a été modifié avant sa publication. Vérifiez le montant et le destinataire dans X avant de le publier.',
   'popup.payHandle': 'Payer @{handle}',
   'popup.offlineTitle': 'Portefeuille injoignable',
   'popup.offline':

@@ -36,6 +36,11 @@ export type FillComposerCode = 'no_composer' | 'verify_failed' | 'invalid_reques
 export interface ContentToBackground {
   /** The in-page Pay button asks for a payment; the background opens the trusted confirm window. */
   requestPayment(data: RequestPaymentData): Result<{ requestId: string }, RequestPaymentCode>;
+  /**
+   * The composer this tab's content script filled no longer holds the payment tweet (`changed: true`: the page
+   * or the user rewrote it), or it does again / is gone (`false`). The popup warns while one is changed.
+   */
+  composerChanged(data: { changed: boolean }): Result<object, 'invalid_request' | 'forbidden'>;
 }
 
 export interface BackgroundToContent {
@@ -78,6 +83,10 @@ export interface WalletSummary {
   me: Me;
   /** Hand-typed payment tweets waiting for this user's confirmation. */
   pending: Payment[];
+  /** Ids of those in `pending` awaiting confirmation whose tweet the extension did not write. */
+  notWrittenByUs: string[];
+  /** A payment tweet the extension filled in an X tab was changed there before it was posted. */
+  composerChanged: boolean;
   /** The 20 latest payments, newest first. */
   recent: Payment[];
 }

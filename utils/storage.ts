@@ -241,3 +241,14 @@ export const trackedItem = storage.defineItem<TrackedStatuses>('local:tracked', 
 
 /** Epoch ms until which the fast status poll runs (right after a payment was created). */
 export const fastPollUntilItem = storage.defineItem<number>('session:fastPollUntil', { fallback: 0 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Payment tweets the extension wrote (utils/written-tweets.ts)
+
+/** The payment tweet texts the background asked an X tab (or X's web intent) to fill, newest last. */
+export const filledTweetsItem = storage.defineItem<string[]>('session:filledTweets', { fallback: [] });
+
+/** Per X tab id: the composer its content script filled no longer holds the payment tweet. */
+export const composerChangedItem = storage.defineItem<Record<string, boolean>>('session:composerChanged', {
+  fallback: {},
+});

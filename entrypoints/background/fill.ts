@@ -8,6 +8,8 @@ import { browser } from 'wxt/browser';
 import type { FillOutcome, MessageReply } from '../../utils/messaging';
 import { sendToTab } from '../../utils/messaging';
 import { X_ORIGINS } from '../../core/x-ids';
+import { composerChangedItem, filledTweetsItem } from '../../utils/storage';
+import { rememberTweet } from './written-tweets';
 import { tweetIntentUrl } from '../../utils/x-links';
 
 /** The content script has this long to open and fill the composer. */
@@ -40,7 +42,10 @@ export async function fillComposerInTab(
   text: string,
   replyToTweetId: string | null,
 ): Promise<FillOutcome> {
+  // What the extension wrote: a payment awaiting confirmation with any other tweet gets flagged in the popup.
+  await filledTweetsItem.setValue(rememberTweet(await filledTweetsItem.getValue(), text));
   if (tabId === null) return openIntent(text, replyToTweetId);
+  await setComposerChanged(tabId, false);
   const tab = await browser.tabs.get(tabId).catch(() => undefined);
   // Still an X page? (`url` is visible for the hosts the content script runs on.)
   if (!tab || (tab.url !== undefined && !X_ORIGINS.includes(originOf(tab.url)))) {
@@ -68,4 +73,14 @@ export async function fillComposerInTab(
   // does the job in a new tab (issue 4: the in-page fill's fallback).
   if (reply.code === 'no_composer' || reply.code === 'verify_failed') return openIntent(text, replyToTweetId);
   return { ok: false, code: reply.code };
+}
+
+/** Records whether the composer filled in `tabId` was changed (false clears it). */
+export async function setComposerChanged(tabId: number, changed: boolean): Promise<void> {
+  const all = await composerChangedItem.getValue();
+  if (!!all[tabId] === changed) return;
+  const next = { ...all };
+  if (changed) next[tabId] = true;
+  else delete next[tabId];
+  await composerChangedItem.setValue(next);
 }

@@ -9,6 +9,7 @@ import { onWindowRemoved } from './confirm-window';
 import { restrictSessionStorage, sanitizeSettings, settingsItem, tokensItem } from '../../utils/storage';
 import { WalletClient } from './wallet/client';
 import { hasUnfinishedIntents, reconcileIntents } from './wallet/intents';
+import { composerChanged } from './handlers/composer';
 import { confirmHandlers } from './handlers/confirm';
 import { paymentHandlers } from './handlers/payments';
 import { requestPayment } from './handlers/request-payment';
@@ -29,7 +30,7 @@ export default defineBackground(() => {
 
   const route = createRouter(
     {
-      content: { requestPayment },
+      content: { requestPayment, composerChanged },
       page: {
         ...sessionHandlers(client),
         ...paymentHandlers(client),

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { MessageSender } from './sender-guards';
 import { confirmWindowItem, requestsItem } from '../../utils/storage';
+import { composerChanged } from './handlers/composer';
 import { requestPayment } from './handlers/request-payment';
 import { createRouter } from './router';
 
@@ -20,7 +21,10 @@ const sender = (over: Partial<MessageSender> = {}): MessageSender => ({
   tab: { id: nextTab++, url: 'https://x.com/bob/status/42' } as MessageSender['tab'],
   ...over,
 });
-const route = createRouter({ content: { requestPayment }, page: {} }, { runtimeId: ID, extensionBase: BASE });
+const route = createRouter(
+  { content: { requestPayment, composerChanged }, page: {} },
+  { runtimeId: ID, extensionBase: BASE },
+);
 const pay = (data: unknown, from: MessageSender = sender()) => route({ type: 'requestPayment', data }, from);
 
 /** Nothing reached the confirm step: no pending request and no window. */

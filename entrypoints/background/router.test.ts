@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { requestsItem, confirmWindowItem } from '../../utils/storage';
 import type { MessageSender } from './sender-guards';
+import { composerChanged } from './handlers/composer';
 import { requestPayment } from './handlers/request-payment';
 import { createRouter } from './router';
 
@@ -20,7 +21,7 @@ describe('background router', () => {
 
   const getSession = vi.fn(async () => ({ ok: true as const, signedIn: false, me: null }));
   const route = createRouter(
-    { content: { requestPayment }, page: { getSession } },
+    { content: { requestPayment, composerChanged }, page: { getSession } },
     { runtimeId: ID, extensionBase: BASE },
   );
 
@@ -45,7 +46,7 @@ describe('background router', () => {
   it('should answer internal when a handler throws', async () => {
     const broken = createRouter(
       {
-        content: { requestPayment },
+        content: { requestPayment, composerChanged },
         page: {
           getSession: async () => {
             throw new Error('boom');

@@ -167,6 +167,41 @@ describe('popup', () => {
     expect(root.querySelector('[data-testid="pending-list"]')).toBeNull();
   });
 
+  it('should mark a payment to confirm that the extension did not write, and warn of a changed payment tweet', async () => {
+    const typed = payment({
+      id: 'q1',
+      status: 'awaiting_confirmation',
+      tweetText: '@SMoneyfr #envoyer 249EUR @bob',
+    });
+    const ours = payment({ id: 'q2', status: 'awaiting_confirmation' });
+    const summary = { ok: true, me, pending: [typed, ours], recent: [], notWrittenByUs: ['q1'] };
+    for (const [lang, mark, warning] of [
+      [
+        'en',
+        'You did not make this tweet with Tweetez Payez — check the recipient.',
+        'was changed before it was posted',
+      ],
+      ['fr', "Vous n'avez pas fait ce tweet avec Tweetez Payez — vérifiez le destinataire.", 'a été modifié'],
+    ] as const) {
+      const { root } = await open(
+        fakeBackground(signedIn({ getSummary: { ...summary, composerChanged: true } })),
+        lang,
+      );
+      const row = (id: string) => byTestId(root, 'pending-list').querySelector(`[data-payment-id="${id}"]`)!;
+      expect(row('q1').querySelector('[data-testid="not-written-by-us"]')?.textContent).toBe(mark);
+      const confirm = [...row('q1').querySelectorAll('button')][0]!;
+      expect(confirm.getAttribute('aria-describedby')).toBe('unverified-q1');
+      expect(row('q2').querySelector('[data-testid="not-written-by-us"]')).toBeNull();
+      expect(byTestId(root, 'composer-changed').textContent).toContain(warning);
+      render(null, root);
+      root.remove();
+    }
+    const { root } = await open(
+      fakeBackground(signedIn({ getSummary: { ...summary, composerChanged: false } })),
+    );
+    expect(root.querySelector('[data-testid="composer-changed"]')).toBeNull();
+  });
+
   it('should offer to post the tweet a payment is waiting for (exact text, reply kept), or to cancel it', async () => {
     const waiting = payment({
       id: 'w1',

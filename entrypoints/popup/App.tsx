@@ -105,6 +105,11 @@ export function App({ store, walletUrl, returnTo, openOptions, close }: Props) {
               {t('popup.payHandle', { handle: s.target.recipientHandle })}
             </button>
           )}
+          {s.summary.composerChanged && (
+            <p class="notice notice--warn" role="alert" data-testid="composer-changed">
+              {t('popup.composerChanged')}
+            </p>
+          )}
           {s.summary.pending.length > 0 && (
             <section class="card" aria-labelledby="pending-title">
               <h2 id="pending-title">{t('popup.pending')}</h2>
@@ -113,6 +118,7 @@ export function App({ store, walletUrl, returnTo, openOptions, close }: Props) {
                 testId="pending-list"
                 labelledBy="pending-title"
                 payments={s.summary.pending}
+                notWrittenByUs={s.summary.notWrittenByUs ?? []}
                 pending
                 busyId={s.busyId}
                 onConfirm={(p) => void s.confirm(p)}

@@ -43,7 +43,17 @@ export function createPopupStore(send: typeof sendMessage = sendMessage) {
     const loadSummary = async (keepPhase: boolean) => {
       const r = await send('getSummary', {}).catch(() => ({ ok: false as const, code: 'network' }));
       if (r.ok)
-        set({ phase: 'ready', summary: { me: r.me, pending: r.pending, recent: r.recent }, error: null });
+        set({
+          phase: 'ready',
+          summary: {
+            me: r.me,
+            pending: r.pending,
+            recent: r.recent,
+            notWrittenByUs: r.notWrittenByUs,
+            composerChanged: r.composerChanged,
+          },
+          error: null,
+        });
       else fail(r.code, keepPhase);
     };
     return {

@@ -13,10 +13,10 @@
  * never navigates the page away (the user's place and drafts stay) and leaves no half-filled composer.
  */
 import { browser } from 'wxt/browser';
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { TWEET_ID_RE } from '../../core/x-ids';
 import type { FillComposerData, MessageReply } from '../../utils/messaging';
 import { fillEditor, isEmptyEditor, waitFor } from '../../utils/x/fill';
+import type { ScriptContext } from '../../utils/x/lifecycle';
 import {
   findDialogComposer,
   findInlineComposer,
@@ -25,6 +25,7 @@ import {
   statusFromPath,
 } from '../../utils/x/page';
 import { NEW_POST_LINK } from '../../utils/x/selectors';
+import { guardFilledComposer } from './composer-guard';
 
 type Reply = MessageReply<'fillComposer'>;
 
@@ -77,11 +78,13 @@ async function fill(data: unknown): Promise<Reply> {
   const editor = await openComposer(request);
   if (!editor) return { ok: false, code: 'no_composer' };
   const method = await fillEditor(editor, request.text);
-  return method ? { ok: true, method } : { ok: false, code: 'verify_failed' };
+  if (!method) return { ok: false, code: 'verify_failed' };
+  guardFilledComposer(editor, request.text);
+  return { ok: true, method };
 }
 
 /** Answers the background's `fillComposer` messages in this tab. */
-export function fillComposer(ctx: ContentScriptContext): void {
+export function fillComposer(ctx: ScriptContext): void {
   let busy: Promise<Reply> | null = null;
   const listener = (message: unknown, sender: { id?: string }): Promise<Reply> | undefined => {
     if (!message || typeof message !== 'object' || (message as { type?: unknown }).type !== 'fillComposer') {

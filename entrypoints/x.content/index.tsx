@@ -1,26 +1,33 @@
 /**
  * The x.com content script: registers each feature (one file per feature). Each one runs inside its own
- * try/catch, so a feature broken by an X change leaves the others working. Everything is bound to `ctx`: when
+ * try/catch, so a feature broken by an X change leaves the others working. Everything is bound to the script's
+ * own context (utils/x/lifecycle.ts), not to WXT's `ctx`, which a page can switch off with a forged event: when
  * the extension is reloaded or updated, the observer stops and the buttons go.
  */
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { X_MATCHES } from '../../core/x-ids';
+import { createScriptContext, type ScriptContext } from '../../utils/x/lifecycle';
+import { composerGuard } from './composer-guard';
 import { fillComposer } from './fill-composer';
 import { pageUrl } from './page-url';
 import { payOnProfile } from './pay-on-profile';
 import { payOnTweet } from './pay-on-tweet';
 
-const FEATURES: [string, (ctx: ContentScriptContext) => void][] = [
+const FEATURES: [string, (ctx: ScriptContext) => void][] = [
   ['pay-on-tweet', payOnTweet],
   ['pay-on-profile', payOnProfile],
   ['fill-composer', fillComposer],
+  ['composer-guard', composerGuard],
   ['page-url', pageUrl],
 ];
 
 export default defineContentScript({
   matches: X_MATCHES,
-  main(ctx) {
+  // WXT's "content script started" message would tell the page the extension id.
+  noScriptStartedPostMessage: true,
+  main() {
+    const ctx = createScriptContext(() => browser.runtime?.id != null);
     for (const [name, feature] of FEATURES) {
       try {
         feature(ctx);

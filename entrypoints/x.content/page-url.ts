@@ -4,10 +4,10 @@
  * address leaves; the background parses and validates it.
  */
 import { browser } from 'wxt/browser';
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { MessageReply } from '../../utils/messaging';
+import type { ScriptContext } from '../../utils/x/lifecycle';
 
-export function pageUrl(ctx: ContentScriptContext): void {
+export function pageUrl(ctx: ScriptContext): void {
   const listener = (
     message: unknown,
     sender: { id?: string },

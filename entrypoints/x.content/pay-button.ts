@@ -1,21 +1,27 @@
 /**
- * The in-page Pay button, in its own shadow root so X's styles cannot reach it and ours cannot leak. The host
- * carries the test hook `data-tweetez-payez="tweet|profile"` (DESIGN.md "Test hooks") and `data-theme`; inside
- * is one `button` named "Pay @handle" / "Payer @handle".
+ * The in-page Pay button, in its own CLOSED shadow root: X's styles cannot reach it, ours cannot leak, and the
+ * page's scripts cannot reach the button at all (`host.shadowRoot` is null for them), so they can neither relabel
+ * it (label, tooltip, aria-label) nor focus or click it. The host carries the test hook
+ * `data-tweetez-payez="tweet|profile"` (DESIGN.md "Test hooks") and `data-theme`; inside is one `button` named
+ * "Pay @handle" / "Payer @handle".
  *
  * Plain DOM, not Preact: the button is one element with an icon, and Preact alone (≈ 5 KB gzip) would take the
  * content script over its 12 KB budget (measured by `npm run bench:content`); cloning a prepared fragment is also
  * the cheapest way to add hundreds of them while scrolling.
  *
- * Clicks are not consent, and they are ours: only trusted clicks (a real user, keyboard included) on the button
- * reach `onActivate`; `el.click()` from the page is dropped. Pointer, mouse and key events aimed at a host stop at
- * the document, in the capture phase, before any element of the page (X's own handlers, which open the post when
- * anything in its article is clicked, or react to Enter) sees them. One set of listeners serves every host:
- * nothing to add per button.
+ * Clicks are not consent, and they are ours. Pointer, mouse and key events aimed at a host stop at the document,
+ * in the capture phase, before any element of the page (X's own handlers, which open the post when anything in
+ * its article is clicked, or react to Enter) sees them. One set of listeners serves every host. A payment needs
+ * a PRESS and then a CLICK, both trusted, on the same button:
+ * - the press (a trusted pointerdown on the button, or a trusted Enter/Space keydown while the button has a focus
+ *   the user gave it: by Tab or by pressing on it, never by the page) calls `onPress`, which reads the post and
+ *   fixes the target, or refuses;
+ * - the click that follows (a pointer click on the button after a pointer press, a keyboard click after a key
+ *   press) runs what `onPress` returned, which checks the post again. Anything else does nothing.
  */
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { Lang, Theme } from '../../utils/x/page';
 import { PAY_HOST_ATTR } from '../../utils/x/selectors';
+import type { ScriptContext } from '../../utils/x/lifecycle';
 
 export type PayButtonVariant = 'tweet' | 'profile';
 
@@ -45,40 +51,138 @@ svg{fill:currentColor;pointer-events:none}
 .profile svg{width:20px;height:20px}
 .profile:hover{background-color:var(--hover)}`;
 
-const STOPPED = [
+const STOPPED = new Set([
   'click',
   'auxclick',
+  'dblclick',
   'mousedown',
   'mouseup',
   'pointerdown',
   'pointerup',
   'keydown',
+  'keypress',
   'keyup',
-] as const;
+]);
+/** Seen but not stopped: where the focus goes, and the keys and presses that may move it. */
+const WATCHED = ['focusin', 'focusout'] as const;
+
+/** A trusted Tab key is down: the focus that moves now is moved by the user. */
+let tabbing = false;
+
+/** True when a mouse event's point lies on the host's button (the shadow root is closed: no composedPath). */
+function onButton(state: Mounted, event: MouseEvent): boolean {
+  const r = state.button.getBoundingClientRect();
+  return (
+    event.clientX >= r.left && event.clientX <= r.right && event.clientY >= r.top && event.clientY <= r.bottom
+  );
+}
+
+const isActivationKey = (event: KeyboardEvent) => event.key === 'Enter' || event.key === ' ';
+
+/**
+ * The parent of the host the user last pressed on. When that host is replaced before the click (its post changed
+ * author), the browser may send the click to an ancestor: it is still the press on our button, so the post does
+ * not open either.
+ */
+let pressedIn: { host: Element; parent: Element | null } | null = null;
+
+function swallowOrphanClick(event: Event): void {
+  const pressed = pressedIn;
+  pressedIn = null;
+  const target = event.target;
+  if (!pressed || pressed.host.isConnected || !(target instanceof Node) || !pressed.parent) return;
+  if (target.contains(pressed.parent) || pressed.parent.contains(target)) {
+    event.stopPropagation();
+    event.preventDefault();
+  }
+}
+
+/** Fixes the target (or refuses) at the moment the user presses. */
+function press(host: HTMLElement, state: Mounted, via: Press['via']): void {
+  let act: (() => void) | null = null;
+  try {
+    act = hostTampered(host) ? null : state.options.onPress(host);
+  } catch (error) {
+    console.error('[tweetez-payez] press:', error);
+  }
+  state.press = act ? { via, act } : null;
+}
+
+/**
+ * Attributes the page may not put on a host: they would give it another accessible name, role or tooltip, or
+ * make it focusable in the button's place. A press on such a host is refused.
+ */
+const FOREIGN_ATTRS = /^(?:role|title|tabindex|contenteditable|aria-.*)$/i;
+
+function hostTampered(host: Element): boolean {
+  for (const name of host.getAttributeNames()) if (FOREIGN_ATTRS.test(name)) return true;
+  return false;
+}
 
 /**
  * Seen at the document in the capture phase, an event from inside a host's shadow root has the host as its
- * target. Ours: stopped there; a trusted click that started inside the shadow root (on the button) activates.
+ * target (and, the root being closed, nothing deeper in `composedPath()`).
  */
-function onHostEvent(event: Event): void {
+function onEvent(event: Event): void {
+  const { type, isTrusted } = event;
+  if (type === 'keydown' || type === 'keyup') {
+    if (isTrusted && (event as KeyboardEvent).key === 'Tab') tabbing = type === 'keydown';
+  }
+  const byTab = tabbing;
+  if (type === 'focusin') tabbing = false; // one Tab moves the focus once
   const host = event.target;
-  if (!(host instanceof HTMLElement)) return;
-  const state = mounted.get(host);
-  if (!state) return;
+  const state = host instanceof HTMLElement ? mounted.get(host) : undefined;
+  if (type === 'click' && isTrusted && !state) swallowOrphanClick(event);
+  if (type === 'pointerdown' && isTrusted && !state && host instanceof Element && formerParent.has(host)) {
+    // Pressed on a host of ours that was just replaced (the page changed the post under the pointer).
+    pressedIn = { host, parent: formerParent.get(host) ?? null };
+  }
+  if (!host || !state) return;
+  if (type === 'focusin' || type === 'focusout') {
+    // Only a focus the user moved here (Tab, or pressing on the button) lets a key press pay; the page's
+    // `focus()` calls make trusted focus events too, but no trusted Tab or press comes before them.
+    const focused = type === 'focusin' && state.root.activeElement === state.button;
+    state.userFocus = focused && (state.pointing || byTab);
+    state.pointing = false;
+    if (!focused) state.press = null;
+    return;
+  }
   event.stopPropagation();
-  if (event.type !== 'click') return;
-  event.preventDefault();
-  if (event.isTrusted && state.button.contains(event.composedPath()[0] as Node))
-    state.options.onActivate(host);
+  if (!isTrusted) return;
+  if (type === 'pointerdown' || type === 'mousedown') {
+    const onIt = (event as MouseEvent).button === 0 && onButton(state, event as MouseEvent);
+    if (type === 'pointerdown') {
+      pressedIn = onIt ? { host: host as Element, parent: (host as Element).parentElement } : null;
+      state.pointing = onIt;
+      if (onIt) press(host as HTMLElement, state, 'pointer');
+      else state.press = null;
+    }
+  } else if (type === 'keydown') {
+    const key = event as KeyboardEvent;
+    if (!isActivationKey(key) || key.repeat) return;
+    const ready = state.userFocus && state.root.activeElement === state.button;
+    if (ready) press(host as HTMLElement, state, 'key');
+    else state.press = null;
+  } else if (type === 'click') {
+    pressedIn = null;
+    event.preventDefault();
+    const done = state.press;
+    state.press = null;
+    if (!done) return;
+    const byKey = (event as MouseEvent).detail === 0;
+    const valid = byKey ? done.via === 'key' : done.via === 'pointer' && onButton(state, event as MouseEvent);
+    if (valid) done.act();
+  }
 }
 
-const listening = new WeakSet<ContentScriptContext>();
+const listening = new WeakSet<ScriptContext>();
 
 /** Starts the event handling of every Pay host (idempotent; removed with `ctx`). */
-export function listenToPayHosts(ctx: ContentScriptContext): void {
+export function listenToPayHosts(ctx: ScriptContext): void {
   if (listening.has(ctx)) return;
   listening.add(ctx);
-  for (const type of STOPPED) ctx.addEventListener(document, type, onHostEvent, { capture: true });
+  for (const type of [...STOPPED, ...WATCHED])
+    ctx.addEventListener(document, type, onEvent, { capture: true });
 }
 
 /** "Pay @alice" / "Payer @alice". */
@@ -90,13 +194,28 @@ export interface PayHostOptions {
   variant: PayButtonVariant;
   label: string;
   theme: Theme;
-  /** Called with the host on a trusted activation only. */
-  onActivate: (host: HTMLElement) => void;
+  /**
+   * Called when the user presses the button (trusted, see above): reads the page and returns what the click
+   * that follows will do, with the target fixed now; null refuses (that click does nothing).
+   */
+  onPress: (host: HTMLElement) => (() => void) | null;
+}
+
+interface Press {
+  via: 'pointer' | 'key';
+  act: () => void;
 }
 
 interface Mounted {
   options: PayHostOptions;
+  root: ShadowRoot;
   button: HTMLButtonElement;
+  /** The press waiting for its click. */
+  press: Press | null;
+  /** A trusted pointerdown on the button: the focus it moves there is the user's. */
+  pointing: boolean;
+  /** The button has a focus the user gave it. */
+  userFocus: boolean;
 }
 
 const mounted = new WeakMap<Element, Mounted>();
@@ -166,17 +285,17 @@ export function createPayHost(options: PayHostOptions): HTMLElement {
   const host = document.createElement('div');
   host.setAttribute(PAY_HOST_ATTR, options.variant);
   host.setAttribute('data-theme', options.theme);
-  const root = host.attachShadow({ mode: 'open' });
+  const root = host.attachShadow({ mode: 'closed' });
   const contents = shadowContents(!adoptStyles(root));
   const button = contents.querySelector('button') as HTMLButtonElement;
   button.className = options.variant;
   label(button, options.label);
   root.append(contents);
-  mounted.set(host, { options, button });
+  mounted.set(host, { options, root, button, press: null, pointing: false, userFocus: false });
   return host;
 }
 
-/** Updates a host's label or theme when they changed. */
+/** Updates a host's label (its language) or theme when they changed; never what it pays. */
 export function updatePayHost(host: Element, patch: Partial<Pick<PayHostOptions, 'label' | 'theme'>>): void {
   const state = mounted.get(host);
   if (!state) return;
@@ -186,13 +305,16 @@ export function updatePayHost(host: Element, patch: Partial<Pick<PayHostOptions,
   state.options = { ...options, ...patch };
 }
 
-/** True for hosts created here (a host forged by the page is not). */
+/** True for hosts created here (a host forged by the page, or a clone of ours, is not). */
 export function isOurHost(host: Element): boolean {
   return mounted.has(host);
 }
 
+/** Where each removed host of ours was (see `pressedIn`). */
+const formerParent = new WeakMap<Element, Element | null>();
+
 /** Removes a host. */
 export function removePayHost(host: Element): void {
-  mounted.delete(host);
+  if (mounted.delete(host)) formerParent.set(host, host.parentElement);
   host.remove();
 }

@@ -4,9 +4,9 @@
  * URL (a stale render during navigation). Survives Follow/Unfollow (X re-creates the Follow subtree) and
  * profile → home → profile navigation: every navigation re-checks the one button.
  */
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { sendMessage } from '../../utils/messaging';
-import { observe, onBatch, onNavigate } from '../../utils/x/observe';
+import type { ScriptContext } from '../../utils/x/lifecycle';
+import { ignoreAdded, observe, onBatch, onNavigate } from '../../utils/x/observe';
 import { pageLang, pageTheme, profileHandleFromPath, profileSlot, sameHandle } from '../../utils/x/page';
 import { PAY_HOST_PROFILE, PROFILE_HEADER_PARTS } from '../../utils/x/selectors';
 import {
@@ -21,17 +21,37 @@ import {
 /** The handle each of our profile hosts pays. */
 const handles = new WeakMap<Element, string>();
 
-async function activate(host: HTMLElement): Promise<void> {
-  // Re-read the page at click time: pay only the profile the button names (fail closed).
+/**
+ * At the user's press: the header must name, right now, the profile the button was made for; the click that
+ * follows pays only if it still does, on the same page.
+ */
+function onPress(host: HTMLElement): (() => void) | null {
   const slot = profileSlot(document, location.pathname);
-  if (slot.kind !== 'other' || !sameHandle(slot.handle, handles.get(host))) {
+  const pressed = handles.get(host);
+  if (
+    slot.kind !== 'other' ||
+    !pressed ||
+    !sameHandle(slot.handle, pressed) ||
+    host.nextElementSibling !== slot.anchor
+  ) {
     sync();
-    return;
+    return null;
   }
-  await sendMessage('requestPayment', { recipientHandle: slot.handle, source: 'profile' });
+  const path = location.pathname;
+  return () => {
+    const now = profileSlot(document, location.pathname);
+    if (
+      location.pathname !== path ||
+      now.kind !== 'other' ||
+      !sameHandle(now.handle, pressed) ||
+      !host.isConnected
+    ) {
+      sync();
+      return;
+    }
+    sendMessage('requestPayment', { recipientHandle: pressed, source: 'profile' }).catch(() => undefined);
+  };
 }
-
-const onActivate = (host: HTMLElement) => void activate(host).catch(() => undefined);
 
 function sync(): void {
   const slot = profileSlot(document, location.pathname);
@@ -52,14 +72,15 @@ function sync(): void {
     updatePayHost(keep, { label, theme: pageTheme(document) });
     return;
   }
-  const host = createPayHost({ variant: 'profile', label, theme: pageTheme(document), onActivate });
+  const host = createPayHost({ variant: 'profile', label, theme: pageTheme(document), onPress });
   handles.set(host, slot.handle);
   slot.anchor.before(host);
 }
 
 /** Adds a Pay button to the header of every profile but your own. */
-export function payOnProfile(ctx: ContentScriptContext): void {
+export function payOnProfile(ctx: ScriptContext): void {
   listenToPayHosts(ctx);
+  ignoreAdded(ctx, isOurHost);
   // Read once per navigation (onNavigate runs before the watchers of the batch that saw it), not per batch.
   let profilePage = profileHandleFromPath(location.pathname) !== null;
   let theme = pageTheme(document);

@@ -3,20 +3,26 @@
  * Not on promoted posts, your own posts, quoted posts or UserCell rows; a repost pays the original author
  * (utils/x/page.ts `postPayTarget`). Idempotent per article, so it survives cells unmounting and remounting, a
  * cell node reused for another post (its links change: observed), re-renders and infinite loading.
+ *
+ * Who is paid: the author the post visibly shows, when its links, avatar and permalink agree (else no button).
+ * A button pays the target it was made for, for good: when the post's author or id changes, the button is
+ * removed and a new one made, never re-targeted. The target is fixed when the user presses the button, and the
+ * click that follows pays only if the post still shows that same target (pay-button.ts: press, then click).
  */
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { sendMessage } from '../../utils/messaging';
-import { observe, onBatch, onNavigate } from '../../utils/x/observe';
+import type { ScriptContext } from '../../utils/x/lifecycle';
+import { ignoreAdded, observe, onBatch, onNavigate } from '../../utils/x/observe';
 import {
   findActionBar,
   ownHandle,
   pageLang,
   pageTheme,
   postPayTarget,
+  sameTarget,
   type PostTarget,
   type Theme,
 } from '../../utils/x/page';
-import { PAY_HOST_TWEET, POST } from '../../utils/x/selectors';
+import { PAY_HOST, PAY_HOST_TWEET, POST } from '../../utils/x/selectors';
 import {
   createPayHost,
   isOurHost,
@@ -40,53 +46,77 @@ function currentOwnHandle(): string | null {
   return own.value;
 }
 
-async function activate(host: HTMLElement): Promise<void> {
-  // Re-read the post at click time: pay only if it still is the post the button names (fail closed).
-  const article = host.closest(POST);
-  const shown = targets.get(host);
-  if (!article) return;
-  const now = postPayTarget(article, currentOwnHandle());
-  if (!shown || !now || now.authorHandle !== shown.authorHandle || now.tweetId !== shown.tweetId) {
-    sync(article);
-    return;
-  }
-  await sendMessage('requestPayment', {
-    recipientHandle: now.authorHandle,
-    tweetId: now.tweetId,
-    source: 'tweet',
-  });
+/** True when `host` is our button in `article`'s own action bar, made for `target`. */
+function holds(article: Element, host: Element, target: PostTarget | null): target is PostTarget {
+  return (
+    isOurHost(host) &&
+    host.isConnected &&
+    host.closest(POST) === article &&
+    host.parentElement === findActionBar(article) &&
+    sameTarget(targets.get(host), target)
+  );
 }
 
-const onActivate = (host: HTMLElement) => void activate(host).catch(() => undefined);
+/**
+ * At the user's press: the post must show, right now, the target the button was made for. That target is
+ * fixed; the click that follows re-reads the post and pays only if it still shows it.
+ */
+function onPress(host: HTMLElement): (() => void) | null {
+  const article = host.closest(POST);
+  if (!article) return null;
+  const pressed = postPayTarget(article, currentOwnHandle());
+  if (!holds(article, host, pressed)) {
+    sync(article); // the post changed or disagrees: its button goes (and comes back only if it is payable)
+    return null;
+  }
+  return () => {
+    own = null;
+    if (!holds(article, host, postPayTarget(article, currentOwnHandle())) || !holds(article, host, pressed)) {
+      sync(article);
+      return;
+    }
+    sendMessage('requestPayment', {
+      recipientHandle: pressed.authorHandle,
+      tweetId: pressed.tweetId,
+      source: 'tweet',
+    }).catch(() => undefined);
+  };
+}
 
-/** Puts the article's Pay button in the right state: present, last in its bar, naming the right author. */
+/**
+ * Puts the article's Pay button in the right state: present, last in its bar, made for the post's target. Any
+ * other host in the article goes: ours made for another target, extra ones, and look-alikes the page forged.
+ */
 function sync(article: Element): void {
   const target = postPayTarget(article, currentOwnHandle());
   const bar = target ? findActionBar(article) : null;
   let keep: HTMLElement | null = null;
-  for (const host of article.querySelectorAll<HTMLElement>(PAY_HOST_TWEET)) {
-    const shown = targets.get(host);
-    const fits = !!target && !!shown && host.parentElement === bar && !keep && isOurHost(host);
+  for (const host of article.querySelectorAll<HTMLElement>(PAY_HOST)) {
+    const fits =
+      !keep &&
+      !!bar &&
+      host.parentElement === bar &&
+      isOurHost(host) &&
+      sameTarget(targets.get(host), target);
     if (fits) keep = host;
     else removePayHost(host);
   }
   if (!target || !bar) return;
-  const lang = pageLang(document);
-  const label = payLabel(target.authorHandle, lang);
-  let host = keep;
-  if (host) {
-    updatePayHost(host, { label });
-    if (bar.lastElementChild !== host) bar.append(host);
-  } else {
-    host = createPayHost({ variant: 'tweet', label, theme, onActivate });
-    bar.append(host);
+  const label = payLabel(target.authorHandle, pageLang(document));
+  if (keep) {
+    updatePayHost(keep, { label });
+    if (bar.lastElementChild !== keep) bar.append(keep);
+    return;
   }
+  const host = createPayHost({ variant: 'tweet', label, theme, onPress });
   targets.set(host, target);
+  bar.append(host);
 }
 
 /** Adds a Pay button to every eligible post's action bar. */
-export function payOnTweet(ctx: ContentScriptContext): void {
+export function payOnTweet(ctx: ScriptContext): void {
   listenToPayHosts(ctx);
+  ignoreAdded(ctx, isOurHost);
   theme = pageTheme(document);
   let lang = pageLang(document);
   onBatch(ctx, ({ styleChanged }) => {

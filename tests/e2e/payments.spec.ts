@@ -6,7 +6,7 @@
  */
 import type { Page } from '@playwright/test';
 import { ME, USERS } from '../fixtures/x/data';
-import { openX, payButtonOf } from './pages/x';
+import { closedShadowText, openX, payButtonInfo, payButtonOf } from './pages/x';
 import {
   badgeText,
   confirmWindow,
@@ -29,11 +29,11 @@ let tweetSeq = 0;
 const newTweetId = () => `19${String(Date.now()).padStart(15, '0')}${tweetSeq++}`;
 
 function payOnProfile(x: Page, handle: string) {
-  return () =>
-    x
-      .locator('[data-tweetez-payez="profile"]')
-      .getByRole('button', { name: `Pay @${handle}` })
-      .click();
+  return async () => {
+    const label = async () => (await payButtonInfo(x, '[data-tweetez-payez="profile"]'))?.label;
+    await expect.poll(label).toBe(`Pay @${handle}`);
+    await x.locator('[data-tweetez-payez="profile"]').click();
+  };
 }
 
 test.describe('payments against the real wallet', () => {
@@ -142,12 +142,69 @@ test.describe('payments against the real wallet', () => {
     await popup.page.reload();
     const row = popup.pending().locator(`[data-payment-id="${typed!.id}"]`);
     await expect(row).toBeVisible();
+    // The extension did not write this tweet: the popup says so next to Confirm.
+    await expect(row.getByTestId('not-written-by-us')).toHaveText(
+      'You did not make this tweet with Tweetez Payez — check the recipient.',
+    );
     expect(await badgeText(sw)).toBe('1');
     await row.getByRole('button', { name: /^Confirm/ }).click();
     await expect(row).toHaveCount(0);
     await expect.poll(async () => (await wallet.payments())[0]?.status).toBe('completed');
     expect(await badgeText(sw)).toBe('');
     await expect.poll(() => notificationIds(sw)).toContain(`payment:${typed!.id}:completed`);
+  });
+
+  test('should flag a payment tweet the page rewrites after the fill, in the page and the popup, and once posted', async ({
+    context,
+    extensionId,
+    wallet,
+  }) => {
+    const popup = await signIn(context, extensionId);
+    const x = await openX(context, '/alice');
+    const confirm = await confirmWindow(context, payOnProfile(x, 'alice'));
+    await confirm.getByTestId('preset-500').click();
+    await confirm.getByTestId('mode-tweet').check();
+    await pressConfirm(confirm);
+    await expect(confirm.getByTestId('fill-outcome')).toHaveAttribute('data-method', /paste|execCommand/);
+    const [filled] = await wallet.payments();
+    const editor = x.locator('[data-testid^="tweetTextarea_"][contenteditable="true"]').first();
+    await expect(editor).toHaveText(filled!.tweetText!);
+    expect(await x.locator('[data-tweetez-payez-notice]').count()).toBe(0);
+
+    // The page rewrites the filled tweet through the editor, as X's own model would take it.
+    const rewritten = filled!.tweetText!.replace('5EUR', '249EUR');
+    await x.evaluate((text) => {
+      const el = document.querySelector(
+        '[data-testid^="tweetTextarea_"][contenteditable="true"]',
+      ) as HTMLElement;
+      el.focus();
+      document.execCommand('selectAll');
+      document.execCommand('insertText', false, text);
+    }, rewritten);
+    await expect(editor).toHaveText(rewritten);
+    await expect
+      .poll(() => closedShadowText(x, '[data-tweetez-payez-notice]'))
+      .toContain('this payment tweet was changed after Tweetez Payez wrote it');
+    await popup.page.reload();
+    await expect(popup.page.getByTestId('composer-changed')).toBeVisible();
+
+    // The user posts it anyway: it holds nothing until confirmed, and the popup marks it as not ours.
+    await wallet.deliverTweet({
+      tweetId: newTweetId(),
+      text: rewritten,
+      userId: ME.id,
+      handle: ME.handle,
+      mentions: [BOT, { handle: alice.handle, userId: alice.id }],
+    });
+    const typed = (await wallet.payments()).find((p) => p.amountCents === 24_900);
+    expect(typed).toMatchObject({ status: 'awaiting_confirmation' });
+    await popup.page.reload();
+    const row = popup.pending().locator(`[data-payment-id="${typed!.id}"]`);
+    await expect(row.getByTestId('not-written-by-us')).toBeVisible();
+    // The payment the extension did write waits for its own tweet, unmarked.
+    const ours = popup.pending().locator(`[data-payment-id="${filled!.id}"]`);
+    await expect(ours).toBeVisible();
+    await expect(ours.getByTestId('not-written-by-us')).toHaveCount(0);
   });
 
   test('should hold the money for a recipient without a wallet (claimable), from the popup "Pay @handle"', async ({

@@ -11,6 +11,8 @@ import { expect, test } from './fixtures';
 import { patchSettings } from './pages/extension';
 import { PopupPage } from './pages/popup';
 import { DEMO_PASSWORD, startTestWallet, type TestWallet } from './wallet-server';
+import { postId } from '../fixtures/x/data';
+import { audit, payButtons } from './pages/x';
 import { routeX, X } from './x-pages';
 
 declare const chrome: {
@@ -56,26 +58,55 @@ async function openTimeline(context: BrowserContext, n = 3): Promise<{ page: Pag
   const page = await context.newPage();
   await page.goto(`${X}/home`);
   await expect.poll(() => page.locator('[data-tweetez-payez="tweet"]').count()).toBeGreaterThanOrEqual(n);
-  const posts = await page.evaluate((n) => {
-    const out: { handle: string; tweetId: string }[] = [];
-    for (const article of document.querySelectorAll('article[data-testid="tweet"]')) {
-      const host = [...article.querySelectorAll('[data-tweetez-payez="tweet"]')].find(
-        (h) => h.closest('article') === article,
-      );
-      const label = host?.shadowRoot?.querySelector('button')?.getAttribute('aria-label') ?? '';
-      const handle = /@(\w+)$/.exec(label)?.[1];
-      const link = [...article.querySelectorAll<HTMLAnchorElement>('a[href*="/status/"]')].find((a) =>
-        new RegExp(`^/${handle}/status/\\d+$`, 'i').test(a.getAttribute('href') ?? ''),
-      );
-      if (!handle || !link || out.some((p) => p.handle.toLowerCase() === handle.toLowerCase())) continue;
-      article.setAttribute('data-red', String(out.length));
-      out.push({ handle, tweetId: link.getAttribute('href')!.split('/').pop()! });
-      if (out.length === n) break;
-    }
-    return out;
-  }, n);
+  const posts: PostInfo[] = [];
+  for (const row of await audit(page)) {
+    const handle = row.expected;
+    if (!handle || row.labels[0] !== `Pay @${handle}` || row.hosts !== 1) continue;
+    if (posts.some((p) => p.handle.toLowerCase() === handle.toLowerCase())) continue;
+    posts.push({ handle, tweetId: row.postId });
+    if (posts.length === n) break;
+  }
   expect(posts).toHaveLength(n);
+  await page.evaluate(
+    (ids) => {
+      ids.forEach((id, i) => {
+        const article = [...document.querySelectorAll('article[data-testid="tweet"]')].find(
+          (a) => !a.parentElement?.closest('article') && a.querySelector(`a[href$="/status/${id}"]`),
+        );
+        article?.setAttribute('data-red', String(i));
+      });
+    },
+    posts.map((p) => p.tweetId),
+  );
   return { page, posts };
+}
+
+/** The label and tooltip of each Pay button in post `i` (read from outside the page). */
+async function labelsAndTitles(
+  page: Page,
+  i: number,
+): Promise<({ label: string | null; title: string | null } | null)[]> {
+  const indexes = await page.evaluate((i) => {
+    const all = [...document.querySelectorAll('[data-tweetez-payez]')];
+    const article = document.querySelector(`article[data-red="${i}"]`);
+    return all.flatMap((h, k) => (article?.contains(h) ? [k] : []));
+  }, i);
+  const buttons = await payButtons(page);
+  return indexes.map((k) => {
+    const b = buttons[k];
+    return b ? { label: b.label, title: b.title } : null;
+  });
+}
+
+/** The labels of the Pay buttons in post `i` (read from outside the page: their shadow roots are closed). */
+async function labelsIn(page: Page, i: number): Promise<(string | null)[]> {
+  const indexes = await page.evaluate((i) => {
+    const all = [...document.querySelectorAll('[data-tweetez-payez]')];
+    const article = document.querySelector(`article[data-red="${i}"]`);
+    return all.flatMap((h, k) => (article?.contains(h) ? [k] : []));
+  }, i);
+  const buttons = await payButtons(page);
+  return indexes.map((k) => buttons[k]?.label ?? null);
 }
 
 async function contentScriptWorld(page: Page, extensionId: string): Promise<{ cdp: CDPSession; id: number }> {
@@ -109,7 +140,8 @@ test.describe('red team: hostile page against the Pay button', () => {
       const host = document.querySelector(
         'article[data-red="0"] [data-tweetez-payez="tweet"]',
       ) as HTMLElement;
-      const button = host.shadowRoot!.querySelector('button')!;
+      // The shadow root is closed: the page gets no button (were it open, every line below would aim at it).
+      const button = host.shadowRoot?.querySelector('button') ?? host;
       host.click();
       button.click();
       HTMLElement.prototype.click.call(button);
@@ -148,7 +180,7 @@ test.describe('red team: hostile page against the Pay button', () => {
 
     // Positive control: a real user's click on the same button asks for the confirm step.
     const opened = context.waitForEvent('page');
-    await payHost(page, 0).locator('button').click();
+    await payHost(page, 0).click();
     await opened;
     await expect
       .poll(() => pending(sw))
@@ -159,11 +191,12 @@ test.describe('red team: hostile page against the Pay button', () => {
     await routeX(context);
     const page = await context.newPage();
     await page.goto(`${X}/alice`);
-    const host = page.locator('[data-tweetez-payez="profile"]');
-    await expect(host.locator('button')).toHaveAttribute('aria-label', 'Pay @alice');
+    await expect
+      .poll(async () => (await payButtons(page)).filter((b) => b?.variant === 'profile').map((b) => b?.label))
+      .toEqual(['Pay @alice']);
     await page.evaluate(() => {
       const h = document.querySelector('[data-tweetez-payez="profile"]') as HTMLElement;
-      const b = h.shadowRoot!.querySelector('button')!;
+      const b = h.shadowRoot?.querySelector('button') ?? h;
       h.click();
       b.click();
       b.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
@@ -258,9 +291,7 @@ test.describe('red team: hostile page against the Pay button', () => {
     const requests = await pending(sw);
     expect(requests).not.toContainEqual(expect.objectContaining({ recipientHandle: victim.handle }));
     // Whatever was requested is what a button in that post says now (the confirm window shows it again).
-    const labels = await page
-      .locator('article[data-red="0"] [data-tweetez-payez="tweet"] button')
-      .evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label')));
+    const labels = await labelsIn(page, 0);
     for (const r of requests) expect(labels).toContain(`Pay @${r.recipientHandle}`);
   });
 
@@ -273,13 +304,262 @@ test.describe('red team: hostile page against the Pay button', () => {
       for (let i = 0; i < 3; i++) {
         const host = payHost(page, i);
         await host.scrollIntoViewIfNeeded();
-        const button = host.locator('button');
+        const button = host;
         for (let k = 0; k < 3; k++) await trustedClickAt(page, button);
       }
     }
     await settle(page);
     await expect.poll(() => confirmPages(context).length).toBe(1);
     expect(await pending(sw)).toHaveLength(1);
+  });
+});
+
+/**
+ * Rewrites the author of post `i` in the page's own world, as a hostile page would: `text` the "@handle" (and
+ * display name) the post shows, `links` the profile links, avatar and permalink. Text is changed in place
+ * (`Text.data`), which no childList observer sees.
+ */
+function rewriteAuthor(page: Page, i: number, to: { text?: string; links?: string }) {
+  return page.evaluate(
+    ([i, to]) => {
+      const article = document.querySelector(`article[data-red="${i}"]`)!;
+      const block = article.querySelector('[data-testid="User-Name"]')!;
+      const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+      const texts: Text[] = [];
+      for (let n = walker.nextNode(); n; n = walker.nextNode())
+        if (n.nodeValue?.trim()) texts.push(n as Text);
+      if (to.text) {
+        texts[0]!.data = 'Alice Martin';
+        for (const t of texts) if (t.data.trim().startsWith('@')) t.data = `@${to.text}`;
+      }
+      if (to.links) {
+        const from = /^\/([A-Za-z0-9_]+)(?=\/|$)/;
+        for (const a of article.querySelectorAll('a[href]')) {
+          if (a.closest('div[role="link"]')) continue; // not a quoted post's
+          const href = a.getAttribute('href')!;
+          if (from.test(href) && !href.startsWith('/i/'))
+            a.setAttribute('href', href.replace(from, `/${to.links}`));
+        }
+        const avatar = article.querySelector('[data-testid^="UserAvatar-Container-"]');
+        avatar?.setAttribute('data-testid', `UserAvatar-Container-${to.links}`);
+      }
+    },
+    [i, to] as const,
+  );
+}
+
+/** Where post `i`'s Pay button is on screen (the user's eyes and hand are there). */
+async function buttonSpot(page: Page, i: number): Promise<{ x: number; y: number }> {
+  const box = await payHost(page, i).boundingBox();
+  if (!box) throw new Error('no Pay button on screen');
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+const hostsIn = (page: Page, i: number) =>
+  page.locator(`article[data-red="${i}"] [data-tweetez-payez]`).count();
+
+test.describe('red team: who is paid is who the post shows, when the user presses', () => {
+  test('should not pay the author in the links when the post shows another @handle', async ({
+    context,
+    sw,
+  }) => {
+    const { page, posts } = await openTimeline(context, 1);
+    await payHost(page, 0).scrollIntoViewIfNeeded();
+    const at = await buttonSpot(page, 0);
+    await rewriteAuthor(page, 0, { text: 'alicepays' }); // what the user reads; the links still say the author
+    await page.mouse.click(at.x, at.y);
+    await settle(page);
+    expect(await pending(sw)).toEqual([]);
+    expect(await hostsIn(page, 0)).toBe(0); // the post disagrees with itself: no button
+    expect(posts[0]!.handle).not.toBe('alicepays');
+  });
+
+  test('should not pay the author in the links, avatar and permalink when the post still shows another', async ({
+    context,
+    sw,
+  }) => {
+    const { page } = await openTimeline(context, 1);
+    await payHost(page, 0).scrollIntoViewIfNeeded();
+    const at = await buttonSpot(page, 0);
+    await rewriteAuthor(page, 0, { links: 'mallory_pay' });
+    await page.mouse.click(at.x, at.y);
+    await settle(page);
+    expect(await pending(sw)).toEqual([]);
+    expect(await hostsIn(page, 0)).toBe(0);
+  });
+
+  test('should pay nobody when the whole author is rewritten at the press or between press and click', async ({
+    context,
+    sw,
+  }) => {
+    const { page, posts } = await openTimeline(context, 2);
+    for (const [i, moment] of [
+      [0, 'pointerdown'],
+      [1, 'pointerup'],
+    ] as const) {
+      await payHost(page, i).scrollIntoViewIfNeeded();
+      const at = await buttonSpot(page, i);
+      await page.evaluate(
+        ([i, moment]) => {
+          const w = window as unknown as { __redRewrite?: Record<string, boolean> };
+          w.__redRewrite = { ...w.__redRewrite, [i]: false };
+          window.addEventListener(
+            moment,
+            () => {
+              w.__redRewrite![i] = true;
+              const article = document.querySelector(`article[data-red="${i}"]`)!;
+              const from = /^\/([A-Za-z0-9_]+)(?=\/|$)/;
+              for (const a of article.querySelectorAll('a[href]')) {
+                const href = a.getAttribute('href')!;
+                if (!a.closest('div[role="link"]') && from.test(href) && !href.startsWith('/i/'))
+                  a.setAttribute('href', href.replace(from, '/mallory_pay'));
+              }
+              article
+                .querySelector('[data-testid^="UserAvatar-Container-"]')
+                ?.setAttribute('data-testid', 'UserAvatar-Container-mallory_pay');
+              const block = article.querySelector('[data-testid="User-Name"]')!;
+              const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+              for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+                const t = n as Text;
+                if (t.data.trim().startsWith('@')) t.data = '@mallory_pay';
+              }
+            },
+            { capture: true, once: true },
+          );
+        },
+        [i, moment] as const,
+      );
+      await page.mouse.click(at.x, at.y);
+      await expect
+        .poll(() =>
+          page.evaluate((i) => (window as unknown as { __redRewrite: boolean[] }).__redRewrite[i], i),
+        )
+        .toBe(true);
+      await settle(page);
+      expect(await pending(sw), moment).toEqual([]);
+      // The post now shows @mallory_pay everywhere: a new button says so (the old one was replaced, not re-aimed).
+      await expect.poll(() => labelsIn(page, i)).toEqual(['Pay @mallory_pay']);
+    }
+    expect(posts).toHaveLength(2);
+    expect(confirmPages(context)).toHaveLength(0);
+  });
+
+  test("should keep the button's label, tooltip and name out of the page's reach", async ({
+    context,
+    sw,
+  }) => {
+    const { page, posts } = await openTimeline(context, 1);
+    await payHost(page, 0).scrollIntoViewIfNeeded();
+    const reached = await page.evaluate(() => {
+      const host = document.querySelector(
+        'article[data-red="0"] [data-tweetez-payez="tweet"]',
+      ) as HTMLElement;
+      const button = host.shadowRoot?.querySelector('button');
+      button?.setAttribute('aria-label', 'Pay @mallory');
+      if (button) button.title = 'Pay @mallory';
+      let reattached = false;
+      try {
+        host.attachShadow({ mode: 'open' }).innerHTML = '<button aria-label="Pay @mallory">Pay</button>';
+        reattached = true;
+      } catch {
+        // a host has one shadow root: ours
+      }
+      // What is left: the host's own attributes, which must not stand in for the button's.
+      host.setAttribute('role', 'button');
+      host.setAttribute('aria-label', 'Pay @mallory');
+      host.title = 'Pay @mallory';
+      return { button: !!button, reattached };
+    });
+    expect(reached).toEqual({ button: false, reattached: false });
+    const [info] = await labelsAndTitles(page, 0);
+    expect(info).toEqual({ label: `Pay @${posts[0]!.handle}`, title: `Pay @${posts[0]!.handle}` });
+    // A host the page relabelled does not pay, even on a real click.
+    await trustedClickAt(page, payHost(page, 0));
+    await settle(page);
+    expect(await pending(sw)).toEqual([]);
+  });
+
+  test('should remove look-alike hosts the page puts inside a post', async ({ context }) => {
+    const { page, posts } = await openTimeline(context, 1);
+    await page.evaluate(() => {
+      const article = document.querySelector('article[data-red="0"]')!;
+      const forge = (variant: string) => {
+        const fake = document.createElement('div');
+        fake.setAttribute('data-tweetez-payez', variant);
+        fake.attachShadow({ mode: 'open' }).innerHTML = '<button aria-label="Pay @mallory">€</button>';
+        return fake;
+      };
+      article.querySelector('[role="group"]')!.prepend(forge('tweet'));
+      article.querySelector('[data-testid="User-Name"]')!.append(forge('profile'));
+    });
+    await expect.poll(() => labelsIn(page, 0)).toEqual([`Pay @${posts[0]!.handle}`]);
+  });
+
+  test('should not let the page turn the extension off, nor learn its id, with WXT\'s "script started" message', async ({
+    context,
+    extensionId,
+  }) => {
+    await context.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { __redMessages: string[] }).__redMessages = seen;
+      window.addEventListener('message', (e) => seen.push(JSON.stringify(e.data)), true);
+    });
+    const { page, posts } = await openTimeline(context, 2);
+    const messages = await page.evaluate(
+      () => (window as unknown as { __redMessages: string[] }).__redMessages,
+    );
+    for (const m of messages) expect(m).not.toContain(extensionId);
+    // The page knows the id anyway (a store extension's id is public) and forges the message WXT listens for.
+    await page.evaluate((id) => {
+      const type = `${id}:x:wxt:content-script-started`;
+      const detail = { contentScriptName: 'x', messageId: 'forged' };
+      document.dispatchEvent(new CustomEvent(type, { detail }));
+      window.postMessage({ type, ...detail }, '*');
+    }, extensionId);
+    await settle(page);
+    await expect.poll(() => labelsIn(page, 0)).toEqual([`Pay @${posts[0]!.handle}`]);
+    // Still at work: a post re-rendered afterwards gets its button back.
+    expect(await page.evaluate((id) => window.__x!.rerender(id, 'article'), posts[1]!.tweetId)).toBe(true);
+    await page.evaluate(
+      (id) =>
+        [...document.querySelectorAll('article[data-testid="tweet"]')]
+          .find((a) => a.querySelector(`a[href$="/status/${id}"]`))
+          ?.setAttribute('data-red', '1'),
+      posts[1]!.tweetId,
+    );
+    await expect.poll(() => labelsIn(page, 1)).toEqual([`Pay @${posts[1]!.handle}`]);
+  });
+
+  test('should not pay when the page moves the focus onto the button while the user types', async ({
+    context,
+    sw,
+  }) => {
+    await routeX(context);
+    const page = await context.newPage();
+    await page.goto(`${X}/alice/status/${postId(0)}`);
+    const host = page.locator('article[data-testid="tweet"] [data-tweetez-payez="tweet"]').first();
+    await expect(host).toBeVisible();
+    const composer = page.locator('[data-testid^="tweetTextarea_"][contenteditable="true"]').first();
+    await composer.click();
+    await page.evaluate(() => {
+      const editor = document.querySelector('[data-testid^="tweetTextarea_"][contenteditable="true"]')!;
+      editor.addEventListener('keydown', (e) => {
+        if ((e as KeyboardEvent).key !== 'o') return;
+        const host = document.querySelector('article [data-tweetez-payez="tweet"]') as HTMLElement;
+        const button = host.shadowRoot?.querySelector('button');
+        if (button) button.focus();
+        else {
+          host.tabIndex = -1;
+          host.focus();
+        }
+      });
+    });
+    await page.keyboard.type('Hello');
+    await page.keyboard.press('Enter'); // meant for the composer
+    await page.keyboard.press(' ');
+    await settle(page);
+    expect(await pending(sw)).toEqual([]);
+    expect(confirmPages(context)).toHaveLength(0);
   });
 });
 

@@ -242,24 +242,27 @@ describe('Firefox: paying on X with the real wallet server', () => {
       'an unpayable post (ad or own) is on screen',
     );
     for (const row of rows) {
-      assert.deepEqual(row.labels, row.expected ? [`Pay @${row.expected}`] : [], row.postId);
+      assert.equal(row.hosts, row.expected ? 1 : 0, row.postId);
       if (row.expected) assert.equal(row.lastInBar, true, row.postId);
     }
+    // Their shadow roots are closed: the page cannot reach (or relabel) the buttons.
+    const open = await x.evaluate(
+      () =>
+        [...document.querySelectorAll('[data-tweetez-payez]')].filter((h) => h.shadowRoot !== null).length,
+    );
+    assert.equal(open, 0);
   });
 
   it("should put a Pay button in a profile's header", async () => {
     await x.goto('https://x.com/alice');
-    const button = await x.waitForSelector('[data-tweetez-payez="profile"] >>> button', TIMEOUT);
-    assert.equal(await button?.evaluate((b) => b.getAttribute('aria-label')), 'Pay @alice');
+    const host = await x.waitForSelector('[data-tweetez-payez="profile"]', TIMEOUT);
+    assert.equal(await host?.evaluate((h) => h.shadowRoot), null);
   });
 
   it('should open the confirm window for the post whose Pay button was clicked', async () => {
     await x.goto(`https://x.com/alice/status/${ALICE_POST}`);
-    const pay = await x.waitForSelector(
-      `article [data-tweetez-payez="tweet"] >>> button[aria-label="Pay @alice"]`,
-      TIMEOUT,
-    );
-    await pay?.click();
+    const pay = await x.waitForSelector('article [data-tweetez-payez="tweet"]', TIMEOUT);
+    await pay?.click(); // at its centre: on the button, which fills the host
     const confirm = await ff.waitForExtensionPage('confirm.html');
     const recipient = await confirm.waitForSelector('[data-testid="recipient-handle"]', TIMEOUT);
     assert.equal(await recipient?.evaluate((el) => el.textContent?.trim()), '@alice');
@@ -329,17 +332,110 @@ describe('Firefox: paying on X with the real wallet server', () => {
           );
         }
       }
-      const button = host.shadowRoot?.querySelector('button') as HTMLButtonElement;
+      // The shadow root is closed: the host is all the page gets (were it open, these would aim at the button).
+      const button = (host.shadowRoot?.querySelector('button') ?? host) as HTMLElement;
       button.click();
       host.click();
       button.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
+      // What a real click shows the page, from the first listener of all (window, capture phase).
+      const paths: string[][] = [];
+      (window as unknown as { __paths: string[][] }).__paths = paths;
+      window.addEventListener(
+        'click',
+        (e) => {
+          if (e.target === host) paths.push(e.composedPath().map((n) => (n as Element).tagName ?? '#'));
+        },
+        true,
+      );
     }, selector);
     await new Promise((r) => setTimeout(r, 1_500));
     assert.equal(await confirmWindows(), before, "no confirm window for the page's own clicks");
     // A real click: the page's listeners see none of its events (stopped at the document, capture phase).
-    const button = await x.waitForSelector(`${selector} >>> button`, TIMEOUT);
-    await button?.click();
+    const host = await x.waitForSelector(selector, TIMEOUT);
+    await host?.click();
     await ff.waitForExtensionPage('confirm.html');
     assert.deepEqual(await x.evaluate(() => (window as unknown as { __seen: string[] }).__seen), []);
+    // The one listener that ran before ours saw the host, never the button inside it.
+    const paths = await x.evaluate(() => (window as unknown as { __paths: string[][] }).__paths);
+    assert.ok(paths.length > 0);
+    for (const path of paths) assert.ok(!path.includes('BUTTON'), path.join(' > '));
+  });
+
+  it('should pay nobody for a post whose shown @handle and links disagree, or whose author changes at the press', async () => {
+    await x.goto('https://x.com/home');
+    await x.waitForSelector('article [data-tweetez-payez="tweet"]', TIMEOUT);
+    /** The pending Pay requests the background holds (read from an extension page). */
+    const requests = async () => {
+      const page = await ff.openExtensionPage('options.html');
+      try {
+        return await page.evaluate(async () => {
+          const session = (
+            globalThis as unknown as {
+              browser: { storage: { session: { get(k: string): Promise<Record<string, unknown>> } } };
+            }
+          ).browser.storage.session;
+          const all = ((await session.get('requests')).requests ?? {}) as Record<
+            string,
+            { recipientHandle: string }
+          >;
+          return Object.entries(all).map(([id, r]) => `${id}:${r.recipientHandle}`);
+        });
+      } finally {
+        await page.close();
+      }
+    };
+    const before = await requests();
+    // Tag two payable posts; the first shows another @handle (its text rewritten in place, links untouched).
+    await x.evaluate(() => {
+      const posts = [...document.querySelectorAll('article[data-testid="tweet"]')].filter((a) =>
+        a.querySelector('[data-tweetez-payez="tweet"]'),
+      );
+      posts.slice(0, 2).forEach((a, i) => a.setAttribute('data-red', String(i)));
+      const walker = document.createTreeWalker(
+        posts[0]!.querySelector('[data-testid="User-Name"]')!,
+        NodeFilter.SHOW_TEXT,
+      );
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const t = n as Text;
+        if (t.data.trim().startsWith('@')) t.data = '@alicepays';
+      }
+    });
+    await x.waitForFunction(
+      () => !document.querySelector('article[data-red="0"] [data-tweetez-payez]'),
+      TIMEOUT,
+    );
+    // The second post's whole author becomes @mallory_pay at the user's pointerdown.
+    await x.evaluate(() => {
+      window.addEventListener(
+        'pointerdown',
+        () => {
+          const article = document.querySelector('article[data-red="1"]')!;
+          const from = /^\/([A-Za-z0-9_]+)(?=\/|$)/;
+          for (const a of article.querySelectorAll('a[href]')) {
+            const href = a.getAttribute('href')!;
+            if (!a.closest('div[role="link"]') && from.test(href) && !href.startsWith('/i/'))
+              a.setAttribute('href', href.replace(from, '/mallory_pay'));
+          }
+          article
+            .querySelector('[data-testid^="UserAvatar-Container-"]')
+            ?.setAttribute('data-testid', 'UserAvatar-Container-mallory_pay');
+          const walker = document.createTreeWalker(
+            article.querySelector('[data-testid="User-Name"]')!,
+            NodeFilter.SHOW_TEXT,
+          );
+          for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            const t = n as Text;
+            if (t.data.trim().startsWith('@')) t.data = '@mallory_pay';
+          }
+          article.setAttribute('data-rewritten', '');
+        },
+        { capture: true, once: true },
+      );
+    });
+    const host = await x.waitForSelector('article[data-red="1"] [data-tweetez-payez="tweet"]', TIMEOUT);
+    await host?.click();
+    await x.waitForSelector('article[data-red="1"][data-rewritten]', TIMEOUT);
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.deepEqual(await requests(), before, 'no Pay request for a post that changed author at the press');
   });
 });

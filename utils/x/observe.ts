@@ -1,17 +1,16 @@
 /**
- * One MutationObserver for the whole content script (x-dom.md §2, §6), bound to WXT's `ctx`: it disconnects
- * when the script is invalidated (extension reloaded or updated).
+ * One MutationObserver for the whole content script (x-dom.md §2, §6), bound to the script's context
+ * (lifecycle.ts): it disconnects when the script is invalidated (extension reloaded or updated).
  *
  * Work is proportional to what changed: each batch of mutation records is reduced to the added elements and
  * the elements whose children or `href` changed; a watcher looks only at those (`closest` + a scoped
  * `querySelectorAll`), never at the whole document. The batch runs in the observer's own microtask, so a
  * Pay button lands in the same frame as its post.
  */
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import { PAY_HOST_ATTR } from './selectors';
+import type { ScriptContext } from './lifecycle';
 
-/** What observe needs from WXT's context (a real `ContentScriptContext` in the extension and in tests). */
-export type ObserveContext = Pick<ContentScriptContext, 'onInvalidated' | 'addEventListener' | 'isInvalid'>;
+/** What observe needs from the script's context. */
+export type ObserveContext = ScriptContext;
 
 interface Watcher {
   selector: string;
@@ -24,6 +23,8 @@ interface Hub {
   onNavigate: ((href: string) => void)[];
   onBatch: ((batch: Batch) => void)[];
   href: string;
+  /** Added nodes not worth looking at (the content script's own Pay hosts). */
+  ignore: ((el: Element) => boolean)[];
 }
 
 /** What a batch of mutations says beyond the elements it touched. */
@@ -64,13 +65,20 @@ function handleBatch(hub: Hub, records: MutationRecord[]): void {
   const touched = new Set<Element>();
   const batch: Batch = { styleChanged: false };
   for (const record of records) {
+    if (record.type === 'characterData') {
+      // A text rewritten in place (a post's "@handle"): look at the element that holds it again.
+      const parent = record.target.parentElement;
+      if (parent) touched.add(parent);
+      continue;
+    }
     if (record.type === 'attributes') {
       if (record.attributeName === 'href') touched.add(record.target as Element);
       else if (record.attributeName === 'style') batch.styleChanged = true;
       continue;
     }
     for (const node of record.addedNodes) {
-      if (node.nodeType === 1 && !(node as Element).hasAttribute(PAY_HOST_ATTR)) added.add(node as Element);
+      if (node.nodeType === 1 && !hub.ignore.some((skip) => skip(node as Element)))
+        added.add(node as Element);
     }
     // Something removed (maybe our button, dropped by a re-render): look at its former parent again.
     if (record.removedNodes.length && record.target.nodeType === 1) touched.add(record.target as Element);
@@ -103,21 +111,29 @@ function handleBatch(hub: Hub, records: MutationRecord[]): void {
 function hubFor(ctx: ObserveContext): Hub {
   const existing = hubs.get(ctx);
   if (existing) return existing;
-  const created: Hub = { watchers: [], onNavigate: [], onBatch: [], href: location.href };
+  const created: Hub = { watchers: [], onNavigate: [], onBatch: [], href: location.href, ignore: [] };
   hubs.set(ctx, created);
   const observer = new MutationObserver((records) => {
     if (ctx.isInvalid) return observer.disconnect();
     handleBatch(created, records);
   });
-  // `href` catches a reused cell whose links are rewritten in place; childList catches everything else.
-  observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['href'] });
+  // `href` catches a reused cell whose links are rewritten in place, `characterData` a text rewritten in place;
+  // childList catches everything else.
+  observer.observe(document, {
+    childList: true,
+    subtree: true,
+    characterData: true,
+    attributes: true,
+    attributeFilter: ['href'],
+  });
   // The theme lives in <body>'s inline background colour: watch that one attribute of that one element.
   if (document.body) observer.observe(document.body, { attributes: true, attributeFilter: ['style'] });
   ctx.onInvalidated(() => observer.disconnect());
-  // SPA navigations that mutate nothing: the back button, and WXT's own watcher (Navigation API / polling).
+  // SPA navigations that mutate nothing: the back button, and the Navigation API where there is one.
   const later = () => queueMicrotask(() => checkLocation(created));
   ctx.addEventListener(window, 'popstate', later);
-  ctx.addEventListener(window, 'wxt:locationchange', later);
+  const navigation = (globalThis as { navigation?: EventTarget }).navigation;
+  if (navigation) ctx.addEventListener(navigation, 'navigatesuccess', later);
   return created;
 }
 
@@ -146,4 +162,13 @@ export function onNavigate(ctx: ObserveContext, cb: (href: string) => void): voi
 /** Calls `cb` at the start of every batch of mutations (before the watchers): cheap per-batch checks. */
 export function onBatch(ctx: ObserveContext, cb: (batch: Batch) => void): void {
   hubFor(ctx).onBatch.push(cb);
+}
+
+/**
+ * Added elements `skip` says to pass over (the content script's own Pay hosts: adding one must not re-run the
+ * watchers). Only what this script created may be skipped; a look-alike added by the page is looked at.
+ */
+export function ignoreAdded(ctx: ObserveContext, skip: (el: Element) => boolean): void {
+  const hub = hubFor(ctx);
+  if (!hub.ignore.includes(skip)) hub.ignore.push(skip);
 }

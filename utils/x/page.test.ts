@@ -5,6 +5,7 @@ import { renderComposer } from '../../tests/fixtures/x/composer';
 import { h, renderPostCellContent, renderProfileHeader, userCell } from '../../tests/fixtures/x/render';
 import {
   editorText,
+  filledComposerState,
   findActionBar,
   findDialogComposer,
   findInlineComposer,
@@ -21,7 +22,9 @@ import {
   postPayTarget,
   profileHandleFromPath,
   profileSlot,
+  sameTarget,
   statusFromPath,
+  visibleHandle,
 } from './page';
 
 const ALICE: User = { handle: 'alice', name: 'Alice Martin', id: '100000000000000001' };
@@ -139,12 +142,91 @@ describe('parsePost / postPayTarget', () => {
     expect(parsePost(article)).toBeNull();
   });
 
+  /** The post's "@handle" text node and its display name's, in its own User-Name block. */
+  function authorTexts(article: Element): { name: Text; handle: Text } {
+    const block = article.querySelector('[data-testid="User-Name"]') as Element;
+    const texts: Text[] = [];
+    const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) texts.push(n as Text);
+    return {
+      name: texts[0] as Text,
+      handle: texts.find((t) => t.data.startsWith('@')) as Text,
+    };
+  }
+
+  it('should refuse a post that shows another @handle than its links, avatar and permalink', () => {
+    const article = mountPost(postOfKind('plain'));
+    const { name, handle } = authorTexts(article);
+    name.data = 'Alice Martin';
+    handle.data = '@alicepays';
+    expect(parsePost(article)).toBeNull();
+  });
+
+  it('should refuse a post whose links, avatar and permalink name someone the post does not show', () => {
+    const post = postOfKind('plain');
+    const article = mountPost(post);
+    for (const a of article.querySelectorAll('a[href]')) {
+      const href = a.getAttribute('href') as string;
+      a.setAttribute('href', href.replace(new RegExp(`^/${post.author.handle}(?=/|$)`), '/mallory_pay'));
+    }
+    article
+      .querySelector('[data-testid^="UserAvatar-Container-"]')
+      ?.setAttribute('data-testid', 'UserAvatar-Container-mallory_pay');
+    expect(parsePost(article)).toBeNull();
+    // Rewritten everywhere, the post is consistently mallory_pay's: that is who it shows.
+    authorTexts(article).handle.data = '@mallory_pay';
+    expect(parsePost(article)?.authorHandle).toBe('mallory_pay');
+  });
+
+  it('should refuse a display name that shows another handle, or no "@handle" at all', () => {
+    const post = postOfKind('plain');
+    const article = mountPost(post);
+    const { name, handle } = authorTexts(article);
+    for (const shown of ['@mallory', 'Pay ＠mallory here', 'Alice (@mallory)', `@${post.author.handle}x`]) {
+      name.data = shown;
+      expect(parsePost(article), shown).toBeNull();
+    }
+    for (const fine of ['Eve @ work', 'mail me: a@b.fr', `Me (@${post.author.handle.toUpperCase()})`]) {
+      name.data = fine;
+      expect(parsePost(article)?.authorHandle, fine).toBe(post.author.handle);
+    }
+    handle.data = post.author.handle; // no at sign: no visible handle
+    expect(parsePost(article)).toBeNull();
+  });
+
+  it('should compare targets by post and case-insensitive author', () => {
+    expect(sameTarget({ tweetId: '1', authorHandle: 'Alice' }, { tweetId: '1', authorHandle: 'alice' })).toBe(
+      true,
+    );
+    expect(sameTarget({ tweetId: '1', authorHandle: 'alice' }, { tweetId: '2', authorHandle: 'alice' })).toBe(
+      false,
+    );
+    expect(sameTarget({ tweetId: '1', authorHandle: 'alice' }, null)).toBe(false);
+  });
+
   it('should find a rendered post by id and its own Reply button', () => {
     const post = postOfKind('quote');
     const article = mountPost(post);
     expect(findPostById(document, post.id)).toBe(article);
     expect(findPostById(document, post.quoted!.id)).toBeNull();
     expect(findReplyButton(article)?.closest('article')).toBe(article);
+  });
+});
+
+describe('visibleHandle', () => {
+  it('should read the one "@handle" a User-Name block shows', () => {
+    const block = h(
+      document,
+      'div',
+      {},
+      h(document, 'span', {}, 'Bob 🇫🇷'),
+      h(document, 'span', {}, '@Bob_Builder'),
+    );
+    expect(visibleHandle(block)).toBe('Bob_Builder');
+    block.append(h(document, 'span', {}, '@bob_builder'));
+    expect(visibleHandle(block)).toBe('bob_builder'); // the same handle, whatever its case
+    block.append(h(document, 'span', {}, '@mallory'));
+    expect(visibleHandle(block)).toBeNull();
   });
 });
 
@@ -252,6 +334,24 @@ describe('composer helpers', () => {
     expect(dialog?.closest('[role="dialog"]')).not.toBeNull();
     expect(findPostButton(dialog!)?.getAttribute('data-testid')).toBe('tweetButton');
     expect(findPostButton(inline!)?.getAttribute('data-testid')).toBe('tweetButtonInline');
+  });
+
+  it('should tell a filled composer that still holds its text from a changed or gone one', () => {
+    const composer = renderComposer(document, {
+      lang: 'en',
+      buttonTestId: 'tweetButtonInline',
+      placeholder: '',
+      buttonLabel: 'Post',
+      onSubmit: () => undefined,
+      initialText: '@SMoneyfr #envoyer 5EUR @alice\nmerci',
+    });
+    document.body.append(composer);
+    const editor =
+      findInlineComposer(document) ?? (composer.querySelector('[contenteditable="true"]') as Element);
+    expect(filledComposerState(editor, '@SMoneyfr #envoyer 5EUR @alice\r\nmerci')).toBe('same');
+    expect(filledComposerState(editor, '@SMoneyfr #envoyer 249EUR @mallory_pay')).toBe('changed');
+    composer.remove();
+    expect(filledComposerState(editor, '@SMoneyfr #envoyer 5EUR @alice\nmerci')).toBe('gone');
   });
 
   it('should read Draft blocks as lines and the Post button state', () => {

@@ -84,23 +84,64 @@ function authorBlock(article: Element): Element | null {
 }
 
 /**
+ * Every "@name" a text shows (ASCII or fullwidth at sign, not inside a word or an e-mail address). Names
+ * longer than a handle are kept too, so that they count as disagreeing.
+ */
+const MENTION_RE = /(?<![\w@＠])[@＠](\w+)/g; // \w is a handle character (core/x-ids.ts)
+
+/**
+ * The handle a post's `User-Name` block visibly shows: its "@handle" text. Null unless the block has one, and
+ * every "@name" anywhere in the block (a display name that reads "@someone", a second handle text) names that
+ * same handle: what the user reads as the author must be the only candidate.
+ */
+export function visibleHandle(block: Element): string | null {
+  let shown: string | null = null;
+  const mentioned: string[] = [];
+  const walker = block.ownerDocument.createTreeWalker(block, 4 /* NodeFilter.SHOW_TEXT */);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.nodeValue ?? '';
+    if (!text.includes('@') && !text.includes('＠')) continue;
+    const exact = HANDLE_TEXT_RE.exec(text.trim())?.[1];
+    if (exact) {
+      if (shown && !sameHandle(shown, exact)) return null;
+      shown = exact;
+    }
+    for (const m of text.matchAll(MENTION_RE)) if (m[1]) mentioned.push(m[1]);
+  }
+  if (!shown) return null;
+  return mentioned.every((name) => sameHandle(name, shown)) ? shown : null;
+}
+
+/**
  * `{ tweetId, authorHandle }` of a post (`article[data-testid=tweet]`). For a repost, the original author
- * (`User-Name` is theirs). Null unless the author link, the avatar and the permalink agree.
+ * (`User-Name` is theirs). The author is the handle the post visibly shows (`visibleHandle`); null unless every
+ * profile link of the author block, the avatar (its test id and its link) and the permalink name that same
+ * handle. What the user reads, what X links to and what the button pays are then one and the same.
  */
 export function parsePost(article: Element): PostTarget | null {
   const block = authorBlock(article);
-  if (!block) return null;
-  let authorHandle: string | null = null;
+  const authorHandle = block && visibleHandle(block);
+  if (!block || !authorHandle) return null;
+  let linked = false;
   for (const a of block.querySelectorAll('a[href]')) {
-    authorHandle = handleFromHref(a.getAttribute('href'));
-    if (authorHandle) break;
+    const path = pathOf(a.getAttribute('href') ?? '');
+    const handle = path === null ? null : (profileHandleFromPath(path) ?? statusFromPath(path)?.handle);
+    if (!handle) continue;
+    if (!sameHandle(handle, authorHandle)) return null;
+    linked = true;
   }
-  if (!authorHandle) return null;
+  if (!linked) return null;
   for (const avatar of article.querySelectorAll(s.AVATAR_CONTAINER)) {
     if (!ownedBy(avatar, article)) continue;
     const fromAvatar = avatar.getAttribute('data-testid')?.slice(s.AVATAR_CONTAINER_PREFIX.length);
     if (!sameHandle(fromAvatar, authorHandle)) return null;
-    break;
+    const link = avatar.closest('a[href]');
+    if (
+      link &&
+      article.contains(link) &&
+      !sameHandle(handleFromHref(link.getAttribute('href')), authorHandle)
+    )
+      return null;
   }
   for (const time of article.querySelectorAll(s.TIME)) {
     const link = time.closest('a[href]');
@@ -112,6 +153,11 @@ export function parsePost(article: Element): PostTarget | null {
     return { tweetId: status.tweetId, authorHandle };
   }
   return null;
+}
+
+/** True when two targets pay the same author about the same post. */
+export function sameTarget(a: PostTarget | null | undefined, b: PostTarget | null | undefined): boolean {
+  return !!a && !!b && a.tweetId === b.tweetId && sameHandle(a.authorHandle, b.authorHandle);
 }
 
 /**
@@ -270,4 +316,15 @@ export function editorText(editor: Element): string {
   const blocks = editor.querySelectorAll(s.DRAFT_BLOCK);
   if (!blocks.length) return editor.textContent ?? '';
   return [...blocks].map((b) => b.textContent ?? '').join('\n');
+}
+
+/**
+ * Where a composer the extension filled with `filled` stands: `same` (still that text), `changed` (other text:
+ * the page or the user rewrote it), or `gone` (removed or emptied: posted, discarded).
+ */
+export function filledComposerState(editor: Element, filled: string): 'same' | 'changed' | 'gone' {
+  if (!editor.isConnected) return 'gone';
+  const text = editorText(editor);
+  if (!text.trim()) return 'gone';
+  return text === filled.replace(/\r\n?/g, '\n') ? 'same' : 'changed';
 }

@@ -5,6 +5,9 @@ import { confirmWindowItem, intentsItem, tokensItem } from '../../../utils/stora
 import { WalletClient } from '../wallet/client';
 import { reconcileIntents } from '../wallet/intents';
 import { createFakeWallet, PASSWORD, type FakeWallet } from '../../../tests/helpers/fake-wallet';
+import type { MessageSender } from '../sender-guards';
+import { fillComposerInTab } from '../fill';
+import { composerChanged } from './composer';
 import { confirmHandlers } from './confirm';
 import { paymentHandlers } from './payments';
 import { sessionHandlers } from './session';
@@ -289,6 +292,43 @@ describe('popup handlers', () => {
     await h.getSummary({});
     expect(Object.keys(await fakeBrowser.notifications.getAll())).toHaveLength(1);
     expect(await h.cancelPayment({ paymentId: '../../me' })).toEqual({ ok: false, code: 'invalid_request' });
+  });
+
+  it('should mark payments to confirm whose tweet the extension did not fill, and report a changed composer', async () => {
+    await signIn();
+    const tweet = '@SMoneyfr #envoyer 3EUR @bob';
+    const ours = wallet.newPayment({
+      amountCents: 300,
+      mode: 'tweet',
+      status: 'awaiting_confirmation',
+      tweetText: tweet,
+    });
+    const typed = wallet.newPayment({
+      amountCents: 24_900,
+      mode: 'tweet',
+      status: 'awaiting_confirmation',
+      tweetText: '@SMoneyfr #envoyer 249EUR @mallory_pay',
+    });
+    // The background asked for `tweet` to be filled (no X tab: X's web intent opens).
+    await fillComposerInTab(null, tweet, null);
+    const summary = await h.getSummary({});
+    expect(summary).toMatchObject({ ok: true, notWrittenByUs: [typed.id], composerChanged: false });
+    expect(summary.ok && summary.pending.map((p) => p.id).sort()).toEqual([ours.id, typed.id].sort());
+
+    const tab = { id: 7, url: 'https://x.com/bob' } as MessageSender['tab'];
+    const from = { id: fakeBrowser.runtime.id, url: 'https://x.com/bob', frameId: 0, tab };
+    expect(await composerChanged({ changed: 'yes' }, from)).toEqual({ ok: false, code: 'invalid_request' });
+    expect(await composerChanged({ changed: true, extra: 1 }, from)).toEqual({
+      ok: false,
+      code: 'invalid_request',
+    });
+    expect(await composerChanged({ changed: true }, { ...from, tab: undefined })).toMatchObject({
+      ok: false,
+    });
+    expect(await composerChanged({ changed: true }, from)).toEqual({ ok: true });
+    expect(await h.getSummary({})).toMatchObject({ composerChanged: true });
+    expect(await composerChanged({ changed: false }, from)).toEqual({ ok: true });
+    expect(await h.getSummary({})).toMatchObject({ composerChanged: false });
   });
 
   it('should find the X profile or post of the active tab and open the confirm window for it', async () => {

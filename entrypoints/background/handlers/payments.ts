@@ -6,6 +6,8 @@
 import type { MessageReply, PageErrorCode } from '../../../utils/messaging';
 import type { ApiResult, WalletClient } from '../wallet/client';
 import type { Payment } from '../../../core/wallet-types';
+import { composerChangedItem, filledTweetsItem } from '../../../utils/storage';
+import { notWrittenByUs } from '../written-tweets';
 import { observePayments, pollPayments } from '../tracker';
 import { INVALID, isEmpty, isId, plainObject } from './validate';
 
@@ -50,7 +52,18 @@ export function paymentHandlers(client: WalletClient) {
         [...recent.value.items, ...awaiting.value.items],
         awaiting.value.items.filter((p) => p.status === 'awaiting_confirmation'),
       );
-      return { ok: true, me: me.value, pending, recent: recent.value.items };
+      const [filled, changed] = await Promise.all([
+        filledTweetsItem.getValue(),
+        composerChangedItem.getValue(),
+      ]);
+      return {
+        ok: true,
+        me: me.value,
+        pending,
+        notWrittenByUs: notWrittenByUs(pending, filled),
+        composerChanged: Object.values(changed).some(Boolean),
+        recent: recent.value.items,
+      };
     },
 
     confirmPayment: (data: unknown) => act(data, (id) => client.confirmPayment(id)),

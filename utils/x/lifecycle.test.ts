@@ -1,0 +1,46 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest';
+import { createScriptContext } from './lifecycle';
+
+describe('createScriptContext', () => {
+  it('should end only when the runtime goes away, not on any page event', () => {
+    let alive = true;
+    const ctx = createScriptContext(() => alive);
+    const seen: string[] = [];
+    let ended = 0;
+    ctx.onInvalidated(() => ended++);
+    ctx.addEventListener(document, 'click', (e) => seen.push(e.type));
+    // What a page can do: its own events, including the ones WXT's context listens to.
+    document.dispatchEvent(
+      new CustomEvent('any-id:x:wxt:content-script-started', {
+        detail: { contentScriptName: 'x', messageId: 'forged' },
+      }),
+    );
+    window.postMessage({ type: 'any-id:x:wxt:content-script-started', contentScriptName: 'x' }, '*');
+    document.dispatchEvent(new Event('click'));
+    expect(ctx.isInvalid).toBe(false);
+    expect(seen).toEqual(['click']);
+    alive = false;
+    document.dispatchEvent(new Event('click')); // the listener notices, ends the context, does not run
+    expect(seen).toEqual(['click']);
+    expect(ctx.isInvalid).toBe(true);
+    expect(ended).toBe(1);
+    alive = true;
+    expect(ctx.isInvalid).toBe(true); // ended for good
+  });
+
+  it('should run invalidation callbacks once and remove listeners', () => {
+    const ctx = createScriptContext(() => true);
+    const calls: number[] = [];
+    ctx.onInvalidated(() => calls.push(1));
+    const off = ctx.onInvalidated(() => calls.push(2));
+    off();
+    let clicks = 0;
+    ctx.addEventListener(document, 'click', () => clicks++);
+    ctx.invalidate();
+    ctx.invalidate();
+    document.dispatchEvent(new Event('click'));
+    expect(calls).toEqual([1]);
+    expect(clicks).toBe(0);
+  });
+});
