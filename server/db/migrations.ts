@@ -289,6 +289,7 @@ $$;
 -- the order the server accepted them. Each item runs in its own subtransaction: an item that fails for any
 -- other reason rolls back alone and comes back as 'failed' with its SQLSTATE and message, the others commit.
 -- A serialization failure or a deadlock is not caught: the whole statement fails and the caller retries it.
+-- The user accounts of the whole batch are locked first, in id order (as one posting locks its own).
 -- A key given twice in one batch: the advisory lock is re-entrant within the transaction and the first item's
 -- key row is visible to the second, which therefore gets 'exists' (replay, or key reused).
 -- p_items: [{account, key, hash, at, staleBefore, status, body, payment, accounts, deltas, debits, credits,
@@ -302,6 +303,11 @@ DECLARE
   n INTEGER;
   r RECORD;
 BEGIN
+  -- Every user account the batch moves, locked first and in id order, as every other posting locks its own:
+  -- a batch holds many rows for longer than one payment; this order keeps two postings from deadlocking.
+  PERFORM 1 FROM accounts a
+    WHERE a.id IN (SELECT jsonb_array_elements_text(e.value->'accounts') FROM jsonb_array_elements(p_items) AS e)
+    ORDER BY a.id FOR UPDATE;
   FOR it, n IN SELECT e.value, e.ordinality::INTEGER FROM jsonb_array_elements(p_items) WITH ORDINALITY AS e
     ORDER BY e.ordinality
   LOOP
