@@ -3,7 +3,7 @@ import { defineConfig } from 'wxt';
 import { LOCAL_WALLET_PATTERNS } from './utils/host-permission';
 
 /**
- * A wallet server on this machine, any port (the default is http://127.0.0.1:8787, see shared/wallet-api.md);
+ * A wallet server on this machine, any port (the default is http://127.0.0.1:8787, see docs/wallet-api.md);
  * other origins are asked for at run time. No port in the patterns: Firefox cannot match one
  * (utils/host-permission.ts).
  */

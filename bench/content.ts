@@ -11,7 +11,7 @@
  * - attach → button: for each post article attached to the page, the time until its Pay host is in the DOM,
  *   seen by a page-world MutationObserver registered before the page's own scripts (p50 / p95, ms);
  * - contentScriptGzipBytes: gzip -9 of the built content script (.output/chrome-mv3).
- * Targets (issue 4): ≤ 0.1 ms per post, ratio ≤ 1.05, p95 ≤ 16 ms, ≤ 12 KB gzip. `--json` prints one JSON object
+ * Targets: ≤ 0.1 ms per post, ratio ≤ 1.05, p95 ≤ 16 ms, ≤ 12 KB gzip. `--json` prints one JSON object
  * (the figures by name, plus `figures` rows for `npm run bench`); otherwise a table, exit 1 when one is missed.
  */
 import { spawnSync } from 'node:child_process';

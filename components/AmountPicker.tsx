@@ -1,3 +1,4 @@
+import { Field } from './Field';
 import { useI18n } from './i18n-context';
 
 /** What the user picked: a preset button, or text typed in the custom field. */
@@ -31,7 +32,6 @@ interface Props {
 export function AmountPicker({ presets, choice, onChange, customError, describedBy }: Props) {
   const { t, money } = useI18n();
   const customText = choice.kind === 'custom' ? choice.text : '';
-  const describe = [customError ? 'amount-input-error' : null, describedBy].filter(Boolean).join(' ');
   return (
     <fieldset class="stack">
       <legend>{t('confirm.amount')}</legend>
@@ -49,26 +49,25 @@ export function AmountPicker({ presets, choice, onChange, customError, described
           </button>
         ))}
       </div>
-      <div class="field">
-        <label for="amount-input">{t('confirm.customAmount')}</label>
-        <input
-          id="amount-input"
-          data-testid="amount-input"
-          type="text"
-          inputMode="decimal"
-          autoComplete="off"
-          placeholder={t('confirm.customPlaceholder')}
-          value={customText}
-          aria-invalid={customError ? true : undefined}
-          aria-describedby={describe || undefined}
-          onInput={(e) => onChange({ kind: 'custom', text: (e.currentTarget as HTMLInputElement).value })}
-        />
-        {customError && (
-          <p id="amount-input-error" class="field-error">
-            {customError}
-          </p>
+      <Field
+        id="amount-input"
+        label={t('confirm.customAmount')}
+        error={customError}
+        describedBy={describedBy}
+      >
+        {(control) => (
+          <input
+            {...control}
+            data-testid="amount-input"
+            type="text"
+            inputMode="decimal"
+            autoComplete="off"
+            placeholder={t('confirm.customPlaceholder')}
+            value={customText}
+            onInput={(e) => onChange({ kind: 'custom', text: e.currentTarget.value })}
+          />
         )}
-      </div>
+      </Field>
     </fieldset>
   );
 }

@@ -9,6 +9,7 @@ import { RecipientCard } from './RecipientCard';
 import { StatusBadge, statusTone } from './StatusBadge';
 import { byTestId, mount } from '../tests/helpers/render';
 import { TweetPreview } from './TweetPreview';
+import { aPayment } from '../tests/helpers/wallet-data';
 
 afterEach(() => {
   document.body.innerHTML = '';
@@ -22,25 +23,12 @@ const parse: ParseAmount = (text) => {
 };
 
 function payment(over: Partial<Payment> = {}): Payment {
-  return {
-    id: 'p1',
-    direction: 'sent',
+  return aPayment({
     payer: { handle: 'me', displayName: 'Me' },
-    recipient: { handle: 'bob', displayName: 'Bob', registered: true },
     amountCents: 1250,
-    feeCents: 0,
-    currency: 'EUR',
-    message: null,
-    mode: 'tweet',
-    status: 'completed',
     tweetText: '@SMoneyfr #envoyer 12,50EUR @bob',
-    tweetId: null,
-    replyToTweetId: null,
-    createdAt: '2026-11-23T09:00:00.000Z',
-    updatedAt: '2026-11-23T09:00:00.000Z',
-    expiresAt: null,
     ...over,
-  };
+  });
 }
 
 describe('resolveAmount', () => {
@@ -70,7 +58,7 @@ describe('AmountPicker', () => {
     );
     expect(byTestId(root, 'preset-500').getAttribute('aria-pressed')).toBe('true');
     expect(byTestId(root, 'preset-200').getAttribute('aria-pressed')).toBe('false');
-    expect(byTestId(root, 'preset-200').textContent).toBe('2,00 €');
+    expect(byTestId(root, 'preset-200').textContent).toBe('2,00\u00a0€');
     act(() => byTestId(root, 'preset-200').click());
     const input = byTestId(root, 'amount-input') as HTMLInputElement;
     act(() => {
@@ -118,8 +106,8 @@ describe('StatusBadge', () => {
 describe('BalanceCard', () => {
   it('should show available and held amounts in the locale', () => {
     const root = mount(<BalanceCard balance={{ availableCents: 123456, heldCents: 500 }} />, 'fr');
-    expect(byTestId(root, 'balance-available').textContent).toBe('1234,56 €');
-    expect(byTestId(root, 'balance-held').textContent).toBe('Réservé : 5,00 €');
+    expect(byTestId(root, 'balance-available').textContent).toBe('1\u202f234,56\u00a0€');
+    expect(byTestId(root, 'balance-held').textContent).toBe('Réservé : 5,00\u00a0€');
   });
 });
 
@@ -218,7 +206,7 @@ describe('RecipientCard', () => {
     expect(byTestId(root, 'recipient-handle').textContent).toBe('@carol');
     expect(byTestId(root, 'recipient-status').textContent).toBe('Pas encore de portefeuille');
     expect(byTestId(root, 'recipient-unregistered').textContent).toContain('14 jours');
-    expect(byTestId(root, 'recipient-limit').textContent).toBe('Plafond par paiement : 250,00 €');
+    expect(byTestId(root, 'recipient-limit').textContent).toBe('Plafond par paiement : 250,00\u00a0€');
   });
   it('should show the display name as text and no explanation for a registered recipient', () => {
     const root = mount(

@@ -4,9 +4,7 @@ import { makeI18n, type I18n } from '../utils/i18n';
 
 export type { I18n };
 
-export const I18nContext = createContext<I18n>(
-  makeI18n('en', (cents) => `${Math.trunc(cents / 100)}.${String(Math.abs(cents % 100)).padStart(2, '0')} €`),
-);
+export const I18nContext = createContext<I18n>(makeI18n('en'));
 
 export function useI18n(): I18n {
   return useContext(I18nContext);

@@ -1,11 +1,12 @@
 import fc from 'fast-check';
+import type { Lang } from './lang';
 import { describe, expect, it } from 'vitest';
 import {
   formatAmount,
   formatTweetAmount,
+  formatTypedAmount,
   isValidCents,
   parseAmount,
-  type AmountLocale,
   type ParseAmountReason,
 } from './money';
 
@@ -58,7 +59,7 @@ describe('parseAmount', () => {
     expect(parseAmount(input, 'en')).toEqual({ ok: true, cents });
   });
 
-  it.each<[string, AmountLocale, ParseAmountReason]>([
+  it.each<[string, Lang, ParseAmountReason]>([
     ['', 'fr', 'empty'],
     ['   ', 'en', 'empty'],
     [NBSP, 'fr', 'empty'],
@@ -108,7 +109,7 @@ describe('parseAmount', () => {
           fc.string({ unit: 'grapheme' }),
           fc.stringMatching(/^[-0-9., €eurEUR\u00a0]{0,20}$/),
         ),
-        fc.constantFrom<AmountLocale>('fr', 'en'),
+        fc.constantFrom<Lang>('fr', 'en'),
         (input, locale) => {
           const result = parseAmount(input, locale);
           if (result.ok) expect(isValidCents(result.cents) && result.cents > 0).toBe(true);
@@ -132,13 +133,21 @@ describe('formatAmount', () => {
     expect(formatAmount(cents, 'en')).toBe(en);
   });
 
-  it.each([-1, 1.5, Number.NaN, Infinity, MAX + 1])('should throw a RangeError for %s cents', (cents) => {
-    expect(() => formatAmount(cents, 'fr')).toThrow(RangeError);
+  it('should put a minus sign before a negative amount', () => {
+    expect(formatAmount(-1250, 'en')).toBe('−€12.50');
+    expect(formatAmount(-1, 'fr')).toBe('−0,01\u00a0€');
   });
+
+  it.each([1.5, -1.5, Number.NaN, Infinity, -Infinity, MAX + 1])(
+    'should throw a RangeError for %s cents',
+    (cents) => {
+      expect(() => formatAmount(cents, 'fr')).toThrow(RangeError);
+    },
+  );
 
   it('should display what parseAmount reads back, in both languages', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: MAX }), fc.constantFrom<AmountLocale>('fr', 'en'), (cents, l) => {
+      fc.property(fc.integer({ min: 1, max: MAX }), fc.constantFrom<Lang>('fr', 'en'), (cents, l) => {
         expect(parseAmount(formatAmount(cents, l), l)).toEqual({ ok: true, cents });
       }),
       { numRuns: 1000 },
@@ -166,12 +175,24 @@ describe('formatTweetAmount', () => {
 
   it('should write ASCII that parseAmount reads back as the same cents (fr and en)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: MAX }), fc.constantFrom<AmountLocale>('fr', 'en'), (cents, l) => {
+      fc.property(fc.integer({ min: 1, max: MAX }), fc.constantFrom<Lang>('fr', 'en'), (cents, l) => {
         const text = formatTweetAmount(cents);
         expect(text).toMatch(/^(?:0|[1-9]\d*)(?:,\d\d)?$/);
         expect(parseAmount(text, l)).toEqual({ ok: true, cents });
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('formatTypedAmount', () => {
+  it.each([
+    [200, 'fr', '2'],
+    [1250, 'fr', '12,50'],
+    [1205, 'en', '12.05'],
+    [5, 'en', '0.05'],
+  ] as const)('should write %i cents in %s as %j, which parseAmount reads back', (cents, lang, text) => {
+    expect(formatTypedAmount(cents, lang)).toBe(text);
+    expect(parseAmount(text, lang)).toEqual({ ok: true, cents });
   });
 });

@@ -3,7 +3,7 @@
  * floats); display goes through Intl with a decimal string; tweet amounts are plain ASCII.
  */
 
-export type AmountLocale = 'fr' | 'en';
+import { LOCALES, type Lang } from './lang';
 
 /** Why {@link parseAmount} refused its input. */
 export type ParseAmountReason =
@@ -34,7 +34,7 @@ const MAX_CENTS = String(Number.MAX_SAFE_INTEGER);
  * "1,250.00" (en), an optional "€"/"EUR" before or after. In `en`, a lone "," followed by 1–2 digits is
  * still read as decimals ("12,50"); in `fr`, a lone "." followed by 1–2 digits likewise ("12.50").
  */
-export function parseAmount(input: string, locale: AmountLocale): ParseAmountResult {
+export function parseAmount(input: string, locale: Lang): ParseAmountResult {
   let s = String(input).replace(SPACES, ' ').trim();
   if (s === '') return fail('empty');
   s = s.replace(/^(?:€|eur)\s?|\s?(?:€|eur)$/gi, '').trim();
@@ -80,10 +80,14 @@ function splitCents(cents: number): { int: string; frac: string } {
   return { int: s.slice(0, -2), frac: s.slice(-2) };
 }
 
-/** Display form through Intl (e.g. "12,50 €" in fr, "€12.50" in en). Not for tweets: it emits NNBSP/NBSP. */
-export function formatAmount(cents: number, locale: AmountLocale): string {
+/**
+ * The one display form of an amount, through Intl ("12,50 €" in fr, "€12.50" in en; a negative amount gets a
+ * minus sign: "−€12.50"). Not for tweets: it emits NNBSP/NBSP.
+ */
+export function formatAmount(cents: number, locale: Lang): string {
+  if (cents < 0) return `−${formatAmount(-cents, locale)}`;
   const { int, frac } = splitCents(cents);
-  const nf = new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+  const nf = new Intl.NumberFormat(LOCALES[locale], {
     style: 'currency',
     currency: 'EUR',
   });
@@ -91,8 +95,16 @@ export function formatAmount(cents: number, locale: AmountLocale): string {
   return nf.format(`${int}.${frac}` as unknown as number);
 }
 
-/** The amount as written in a payment tweet: "50" for whole euros, "12,50" otherwise. ASCII only. */
-export function formatTweetAmount(cents: number): string {
+/**
+ * An amount as a person types it, and as {@link parseAmount} reads it back: "50" for whole euros, "12,50" (fr)
+ * or "12.50" (en) otherwise. ASCII only.
+ */
+export function formatTypedAmount(cents: number, locale: Lang): string {
   const { int, frac } = splitCents(cents);
-  return frac === '00' ? int : `${int},${frac}`;
+  return frac === '00' ? int : `${int}${locale === 'fr' ? ',' : '.'}${frac}`;
+}
+
+/** The amount as written in a payment tweet: "50" for whole euros, "12,50" otherwise (a French comma). */
+export function formatTweetAmount(cents: number): string {
+  return formatTypedAmount(cents, 'fr');
 }

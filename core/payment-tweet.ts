@@ -1,5 +1,5 @@
 /**
- * The payment tweet grammar (DESIGN.md): `@<bot> #<verb> <amount>EUR @<recipient>[ message]`.
+ * The payment tweet grammar: `@<bot> #<verb> <amount>EUR @<recipient>[ message]`.
  * Pure and shared by the extension (confirm page) and the wallet server (incoming tweets).
  *
  * Unicode policy — nothing is stripped or normalised silently; suspicious text is rejected:

@@ -1,7 +1,7 @@
 /**
  * Payment rules shared by the wallet server (the authority) and the extension (to explain them before
  * sending): per-payment limits, self-payment, business fees. Pure functions over integer cents.
- * Sources: shared/wallet-api.md "Rules", research/wallet-security.md §1 (S-money's 2014 limits and fees).
+ * The rules of docs/wallet-api.md "Rules" (the limits and fees of S-money's 2014 service).
  */
 import type { AccountKind, WalletConfig } from './wallet-types';
 

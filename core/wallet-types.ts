@@ -1,5 +1,5 @@
 /**
- * Wallet API v1 data types (shared/wallet-api.md). The server's zod schemas must produce exactly these
+ * Wallet API v1 data types (docs/wallet-api.md). The server's zod schemas must produce exactly these
  * shapes; the extension imports these types only (never server code). Money is integer cents.
  */
 
@@ -12,7 +12,7 @@ export type PaymentStatus =
 /** Statuses after which a payment never changes again. */
 export const FINAL_STATUSES: readonly PaymentStatus[] = ['completed', 'canceled', 'refunded', 'failed'];
 
-/** Every `code` a wallet problem+json may carry (wallet-api.md, "Conventions"). */
+/** Every `code` a wallet problem+json may carry (docs/wallet-api.md, "Conventions"). */
 export const ERROR_CODES = [
   'invalid_request',
   'unauthorized',

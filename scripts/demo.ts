@@ -17,11 +17,18 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BrowserContext, Page } from '@playwright/test';
 import { launchChromium } from '../tests/e2e/browser-path';
-import { DEMO_PASSWORD, startTestWallet, type TestWallet } from '../tests/e2e/wallet-server';
+import { startFakeX } from '../tests/fake-x/server';
+import {
+  BOT_X_USER_ID,
+  DEMO_PASSWORD,
+  startTestWallet,
+  TEST_X_CONSUMER_SECRET,
+  type TestWallet,
+} from '../tests/e2e/wallet-server';
 import { routeX, X } from '../tests/e2e/x-pages';
 import { ME, postId, USERS } from '../tests/fixtures/x/data';
+import type { Lang } from '../core/lang';
 
-type Lang = 'en' | 'fr';
 type Theme = 'light' | 'dark';
 interface Look {
   lang: Lang;
@@ -222,12 +229,32 @@ async function story(look: Look, wallet: TestWallet): Promise<void> {
 }
 
 build();
-for (const look of looks()) {
-  console.log(`${look.lang}, ${look.theme}:`);
-  const wallet = await startTestWallet();
-  try {
-    await story(look, wallet);
-  } finally {
-    await wallet.close();
+// A local stand-in for X behind the wallet: "Link your X account" and the bot's replies work in the demo.
+const fakeX = await startFakeX({
+  consumerSecret: TEST_X_CONSUMER_SECRET,
+  users: [{ id: BOT_X_USER_ID, username: 'SMoneyfr' }],
+});
+const bot = fakeX.issueTokens(BOT_X_USER_ID);
+try {
+  for (const look of looks()) {
+    console.log(`${look.lang}, ${look.theme}:`);
+    const wallet = await startTestWallet({
+      xBotUserId: BOT_X_USER_ID,
+      x: {
+        clientId: fakeX.clientId,
+        clientSecret: fakeX.clientSecret,
+        apiUrl: fakeX.url,
+        authorizeUrl: `${fakeX.url}/i/oauth2/authorize`,
+        botAccessToken: bot.accessToken,
+        botRefreshToken: bot.refreshToken,
+      },
+    });
+    try {
+      await story(look, wallet);
+    } finally {
+      await wallet.close();
+    }
   }
+} finally {
+  await fakeX.close();
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run test:stress`: faults under load against the wallet server (issue 7 item 5), loopback only,
+ * `npm run test:stress`: faults under load against the wallet server, loopback only,
  * bounded in time: PGlite, then PostgreSQL when DATABASE_URL is set (a database of its own, dropped after).
  *
  * Usage: tsx scripts/stress-server.ts [--seconds=60] [--concurrency=48] [--db=pglite,postgres] [--json]

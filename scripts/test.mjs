@@ -99,7 +99,7 @@ const steps = [
   // on its own databases.
   {
     name: 'server',
-    together: ['durability', 'stress'].map((name) => ({
+    together: ['durability', 'stress', 'bot-replies'].map((name) => ({
       name,
       needs: ['postgres'],
       ...nodeTest(`server-${name}`, [`tests/server/${name}.test.ts`]),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from './app';
 import { setupWallet, uniq, type TestWallet } from '../tests/helpers/server-app';
+import { DEFAULT_CONFIG } from '../core/rules';
 
 let w: TestWallet;
 beforeAll(async () => {
@@ -21,16 +22,8 @@ describe('meta', () => {
 
   it('config publishes the rules', async () => {
     const r = await w.req('GET', '/v1/config');
-    expect(r.body).toEqual({
-      botHandle: 'SMoneyfr',
-      hashtag: 'envoyer',
-      currency: 'EUR',
-      limits: { personCents: 25000, associationCents: 50000, unregisteredCents: 25000 },
-      minCents: 1,
-      claimDays: 14,
-      confirmMinutes: 15,
-      businessFeeBps: { min: 100, max: 200 },
-    });
+    // The published values themselves are pinned in core/rules.test.ts.
+    expect(r.body).toEqual(DEFAULT_CONFIG);
   });
 
   it('serves an OpenAPI 3.1 document of every route', async () => {
@@ -47,12 +40,14 @@ describe('meta', () => {
       '/v1/me',
       '/v1/me/top-ups',
       '/v1/me/x-account',
+      '/v1/me/x-link',
       '/v1/payments',
       '/v1/payments/{id}',
       '/v1/payments/{id}/cancel',
       '/v1/payments/{id}/confirm',
       '/v1/recipients/{handle}',
       '/v1/webhooks/x',
+      '/v1/x/callback',
     ]);
     expect(r.body.components.schemas.Payment.properties.amountCents.type).toBe('integer');
   });

@@ -1,5 +1,5 @@
 /**
- * The wallet HTTP API (shared/wallet-api.md) as a Hono app: `createApp(deps)` has no I/O of its own, so
+ * The wallet HTTP API (docs/wallet-api.md) as a Hono app: `createApp(deps)` has no I/O of its own, so
  * tests call `app.request()` and `start.ts` serves it over HTTP.
  *
  * Cross-cutting: request ids (`x-request-id`), one JSON log line per request (method, route pattern,
@@ -22,6 +22,7 @@ import { registerAccountRoutes } from './routes/account';
 import { registerAuthRoutes } from './routes/auth';
 import { registerPaymentRoutes } from './routes/payments';
 import { registerWebhookRoutes } from './routes/webhook';
+import { registerClaimPage, registerXLinkRoutes } from './routes/x-link';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -90,6 +91,8 @@ export function createApp(deps: Deps) {
   registerAccountRoutes(app, deps);
   registerPaymentRoutes(app, deps);
   registerWebhookRoutes(app, deps);
+  registerXLinkRoutes(app, deps);
+  registerClaimPage(app, deps);
 
   app.doc31('/v1/openapi.json', {
     openapi: '3.1.0',

@@ -2,6 +2,7 @@ import type { WalletConfig } from '../core/wallet-types';
 import type { Db } from './db';
 import type { Logger } from './log';
 import type { PaymentBatcher } from './payments/batch';
+import type { XConfig } from './x/config';
 
 /** Everything the app needs from outside; tests build their own. */
 export interface Deps {
@@ -13,6 +14,10 @@ export interface Deps {
   sandbox: boolean;
   /** X app consumer secret for the webhook; without it the webhook refuses everything. */
   xConsumerSecret?: string;
+  /** How to reach X (Sign in with X, the bot's replies, the stream); absent in most tests. */
+  x?: XConfig;
+  /** The bot's X user id, when known: its own posts never pay (its handle is `config.botHandle`). */
+  xBotUserId?: string;
   log: Logger;
   /** scrypt cost parameter N for new password hashes (default 2^15). */
   scryptN?: number;

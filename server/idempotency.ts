@@ -1,5 +1,5 @@
 /**
- * Idempotency-Key handling (shared/wallet-api.md, research/wallet-security.md §3.10–13): keys are scoped
+ * Idempotency-Key handling (docs/wallet-api.md "Conventions", SECURITY.md "Money"): keys are scoped
  * per account; the request hash covers method, path and the canonical JSON body. The key row is claimed
  * (committed, "in flight") before executing; the operation and its stored response commit together in
  * one transaction, so a crash never leaves a done operation without its response. A claim whose request

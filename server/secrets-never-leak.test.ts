@@ -1,5 +1,5 @@
 /**
- * Red team (issue 7): stolen tokens and leaked secrets on the server. A stolen refresh token used after its owner
+ * Attacks: stolen tokens and leaked secrets on the server. A stolen refresh token used after its owner
  * (or the owner after the thief) revokes the whole family; no token, password or webhook secret ever appears in a
  * log line or an error answer, including a 500.
  */

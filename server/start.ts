@@ -16,6 +16,9 @@ import { openDb, type Db } from './db';
 import { MIGRATIONS } from './db/migrations';
 import { releaseOrphanClaims } from './idempotency';
 import type { Deps } from './deps';
+import { seedBotTokens, startReplyWorker, type ReplyWorkerOptions } from './x/bot';
+import { X_API_URL, X_AUTHORIZE_URL, type XConfig } from './x/config';
+import { startStreamIngest, type StreamOptions } from './x/stream';
 import { jsonLogger, silentLogger } from './log';
 import { PaymentBatcher } from './payments/batch';
 import { applySeed, readSeedFile, type SeedFile } from './seed';
@@ -36,6 +39,14 @@ export interface WalletServerOptions {
   sandbox?: boolean;
   /** X app consumer secret (webhook CRC and signatures); without it the webhook refuses everything. */
   xConsumerSecret?: string;
+  /** How to reach X ("Sign in with X", bot replies, stream); unset fields take X's real addresses. */
+  x?: Partial<XConfig>;
+  /** The bot's X user id (its own posts never pay, its account is never linkable). */
+  xBotUserId?: string;
+  /** Pull mode: read payment posts from X's Filtered Stream (needs `x` and a bearer token). */
+  stream?: StreamOptions;
+  /** The bot's reply worker (runs when the bot has tokens); intervals for tests. */
+  replies?: ReplyWorkerOptions;
   /** Sweeper period (expiry, event recovery); default 5000 ms; 0 disables it. */
   sweepIntervalMs?: number;
   /** JSON logs to stdout (default true). */
@@ -97,6 +108,18 @@ export async function createWallet(opts: WalletServerOptions = {}): Promise<Wall
     ...(opts.xConsumerSecret ? { xConsumerSecret: opts.xConsumerSecret } : {}),
     ...(opts.scryptN ? { scryptN: opts.scryptN } : {}),
     ...(opts.batch === false ? {} : { batcher: new PaymentBatcher(db) }),
+    ...(opts.xBotUserId ? { xBotUserId: opts.xBotUserId } : {}),
+    ...(opts.x
+      ? {
+          x: {
+            apiUrl: X_API_URL,
+            authorizeUrl: X_AUTHORIZE_URL,
+            timeoutMs: 10_000,
+            publicUrl: '',
+            ...opts.x,
+          },
+        }
+      : {}),
     ...(opts.beforeExecute ? { beforeExecute: opts.beforeExecute } : {}),
   };
   try {
@@ -137,8 +160,16 @@ export async function startWalletServer(opts: WalletServerOptions = {}): Promise
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${host}:${addr.port}`;
+  if (deps.x && !deps.x.publicUrl) deps.x.publicUrl = url; // no PUBLIC_URL: this address
   const interval = opts.sweepIntervalMs ?? 5000;
   const stopSweeper = interval > 0 ? startSweeper(deps, interval) : async () => undefined;
+  // The bot replies when it has tokens (seeded now from the configuration, or rotated earlier).
+  const botReady =
+    deps.x &&
+    ((await seedBotTokens(deps)) ||
+      (await deps.db.query(`SELECT 1 FROM x_bot_tokens WHERE id = 1`)).length > 0);
+  const stopReplies = botReady ? startReplyWorker(deps, opts.replies) : async () => undefined;
+  const stream = deps.x && opts.stream ? startStreamIngest(deps, opts.stream) : undefined;
   deps.log.info('wallet server listening', {
     url,
     db: deps.db.kind,
@@ -158,7 +189,9 @@ export async function startWalletServer(opts: WalletServerOptions = {}): Promise
           server.close(() => resolve()); // stops accepting; resolves when in-flight requests are done
           if ('closeIdleConnections' in server) server.closeIdleConnections();
         });
+        await stream?.stop();
         await stopSweeper();
+        await stopReplies();
         if (deps.batcher) deps.log.info('payment batches', deps.batcher.stats());
         await wallet.close();
         deps.log.info('wallet server stopped', {});

@@ -30,6 +30,10 @@ export async function sweep(deps: Deps): Promise<SweepResult> {
     new Date(now.getTime() - KEEP_KEYS_MS),
   ]);
   await deps.db.query(`DELETE FROM access_tokens WHERE expires_at < $1`, [now]);
+  // Sign in with X: pending links are useless once expired (kept a day for the logs' sake).
+  await deps.db.query(`DELETE FROM x_link_states WHERE expires_at < $1`, [
+    new Date(now.getTime() - 86_400_000),
+  ]);
   if (expired || events) deps.log.info('sweep', { expired, events });
   return { expired, events };
 }

@@ -119,7 +119,7 @@ describe.skipIf(missing.length > 0)('built manifests', () => {
 
     it('should expose no extension page to websites', () => {
       const manifest = read(build);
-      // The confirm window must never be framable by x.com (DESIGN.md, trust boundaries).
+      // The confirm window must never be framable by x.com (docs/ARCHITECTURE.md "Trust boundaries").
       expect(manifest.web_accessible_resources ?? []).toEqual([]);
     });
 

@@ -1,5 +1,5 @@
 /**
- * The ONE typed message protocol of the extension (DESIGN.md "Trust boundaries").
+ * The ONE typed message protocol of the extension (docs/ARCHITECTURE.md "Trust boundaries").
  *
  * Sections:
  * - `ContentToBackground`: what an x.com content script may send. Keep it tiny: the page is untrusted.
@@ -117,6 +117,11 @@ export interface PageToBackground {
   confirmPayment(data: { paymentId: string }): Result<{ payment: Payment }, PageErrorCode>;
   cancelPayment(data: { paymentId: string }): Result<{ payment: Payment }, PageErrorCode>;
   getActiveTabTarget(data: Record<string, never>): Result<{ target: TabTarget | null }, PageErrorCode>;
+  /**
+   * "Link your X account": asks the wallet for X's consent address and opens it in a new tab; X sends the
+   * user back to the wallet, which links the account (pages then see `me.xHandle` in `getSession`).
+   */
+  startXLink(data: Record<string, never>): Result<object, PageErrorCode>;
   /** The popup's "Pay @handle": opens the confirm window for the profile or post in the active tab. */
   payActiveTab(data: Record<string, never>): Result<{ requestId: string }, PageErrorCode>;
 }

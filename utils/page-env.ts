@@ -3,14 +3,8 @@
  * Pages only — it reads `storage.local` and the browser's UI language.
  */
 import { browser } from 'wxt/browser';
-import { makeI18n, resolveLang, type I18n, type Lang } from './i18n';
-import { formatAmount } from '../core/money';
+import { makeI18n, resolveLang, type I18n } from './i18n';
 import { getSettings, type Settings } from './storage';
-
-/** Display amounts with core/money.ts in the page's language (a negative amount gets a minus sign). */
-export function moneyFor(cents: number, lang: Lang): string {
-  return cents < 0 ? `−${formatAmount(-cents, lang)}` : formatAmount(cents, lang);
-}
 
 export interface PageEnv {
   settings: Settings;
@@ -22,5 +16,5 @@ export async function loadPageEnv(): Promise<PageEnv> {
   const settings = await getSettings();
   const lang = resolveLang(settings.language, browser.i18n.getUILanguage());
   document.documentElement.lang = lang;
-  return { settings, i18n: makeI18n(lang, moneyFor) };
+  return { settings, i18n: makeI18n(lang) };
 }

@@ -1,5 +1,5 @@
 /**
- * Every stored item of the extension, declared once (DESIGN.md layout; wallet-security.md §4).
+ * Every stored item of the extension, declared once (SECURITY.md "Secrets stay in trusted contexts").
  *
  * - `session:` (memory only, cleared when the browser closes, never exposed to content scripts): the wallet
  *   tokens, the pending Pay requests and the confirm window. {@link restrictSessionStorage} locks the area to
@@ -13,6 +13,7 @@ import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import type { CreatePaymentBody, PaymentStatus } from '../core/wallet-types';
 import type { PaySource } from './messaging';
+import type { LanguageSetting } from '../core/lang';
 
 /** Access + refresh tokens of the signed-in wallet session. SECRET: never sent to tabs, never logged. */
 export interface StoredTokens {
@@ -44,7 +45,7 @@ export async function restrictSessionStorage(): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------------
 // Settings
 
-export type Language = 'auto' | 'fr' | 'en';
+export type Language = LanguageSetting;
 
 export interface Settings {
   /** Wallet server base URL, `http(s)://host[:port]` without a trailing slash. */
@@ -62,8 +63,10 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   presets: [200, 500, 1000, 2000],
 });
 
-/** The most a preset may be (the association limit of the wallet, 500 €). */
-export const MAX_PRESET_CENTS = 50_000;
+/** Amount presets: 1 to 6 of them, each from 1 cent to the limit for a person (250 €). */
+export const MIN_PRESET_CENTS = 1;
+export const MAX_PRESET_CENTS = 25_000;
+export const MAX_PRESETS = 6;
 
 /** Stored as written; always read through {@link getSettings} (validated, bad values replaced by defaults). */
 export const settingsItem = storage.defineItem<Partial<Settings> | null>('local:settings', {
@@ -97,8 +100,10 @@ export function normalizeWalletUrl(value: unknown): string | null {
 }
 
 function validPresets(value: unknown): number[] | null {
-  if (!Array.isArray(value) || value.length < 1 || value.length > 6) return null;
-  if (!value.every((v) => Number.isSafeInteger(v) && v >= 1 && v <= MAX_PRESET_CENTS)) return null;
+  if (!Array.isArray(value) || value.length < 1 || value.length > MAX_PRESETS) return null;
+  const inRange = (v: unknown) =>
+    Number.isSafeInteger(v) && (v as number) >= MIN_PRESET_CENTS && (v as number) <= MAX_PRESET_CENTS;
+  if (!value.every(inRange)) return null;
   return [...new Set(value as number[])].sort((a, b) => a - b);
 }
 

@@ -1,5 +1,5 @@
 /**
- * The trusted confirm window (DESIGN.md "Trust boundaries"): one `confirm.html` popup window at a time, opened
+ * The trusted confirm window (docs/ARCHITECTURE.md "Trust boundaries"): one `confirm.html` popup window at a time, opened
  * by the background, reused and focused when a new request arrives; closing it cancels its request.
  */
 import { browser } from 'wxt/browser';

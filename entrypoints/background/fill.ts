@@ -70,7 +70,7 @@ export async function fillComposerInTab(
   if (reply === 'timeout') return { ok: false, code: 'verify_failed' };
   if (reply.ok) return { ok: true, method: reply.method };
   // The content script found no composer, or X did not take the text (it cleared what it tried): X's web intent
-  // does the job in a new tab (issue 4: the in-page fill's fallback).
+  // does the job in a new tab (the in-page fill's fallback).
   if (reply.code === 'no_composer' || reply.code === 'verify_failed') return openIntent(text, replyToTweetId);
   return { ok: false, code: reply.code };
 }

@@ -15,6 +15,7 @@ import { paymentHandlers } from './handlers/payments';
 import { requestPayment } from './handlers/request-payment';
 import { sessionHandlers } from './handlers/session';
 import { tabHandlers } from './handlers/tab';
+import { xLinkHandlers } from './handlers/x-link';
 import { createRouter } from './router';
 import { POLL_ALARM, POLL_SOON_ALARM, pollPayments, schedulePolling, stopPolling } from './tracker';
 
@@ -36,6 +37,7 @@ export default defineBackground(() => {
         ...paymentHandlers(client),
         ...confirmHandlers(client),
         ...tabHandlers,
+        ...xLinkHandlers(client),
       },
     },
     { runtimeId: browser.runtime.id, extensionBase: browser.runtime.getURL('/'), onAccepted: reconcile },

@@ -1,5 +1,5 @@
 /**
- * Red team (issue 7): a hostile X page, a compromised renderer or another extension attacking the background's
+ * Attacks: a hostile X page, a compromised renderer or another extension attacking the background's
  * only door for web content, `requestPayment`. Each attack must end without a stored request and without a
  * confirm window, or (for a click flood) with one window and throttled requests.
  */

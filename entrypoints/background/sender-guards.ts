@@ -1,5 +1,5 @@
 /**
- * Sender guards for `runtime.onMessage` (DESIGN.md "Trust boundaries", wallet-security.md §5 rule 5).
+ * Sender guards for `runtime.onMessage` (docs/ARCHITECTURE.md "Trust boundaries", SECURITY.md).
  *
  * The background applies one of these before any handler runs: content-script messages must come from our own
  * content script in the top frame of an X tab; privileged messages only from our own extension pages.

@@ -1,5 +1,5 @@
 /**
- * Status tracking (issue 5 item 5): poll the wallet for the payments that can still change, notify each new
+ * Status tracking: poll the wallet for the payments that can still change, notify each new
  * notifiable status once (entrypoints/background/wallet/status.ts), and keep the toolbar badge at the number of payments awaiting
  * the user's confirmation. Runs on the `poll` alarm, after sign-in, after a payment and whenever a page reads the
  * summary.
@@ -8,7 +8,8 @@ import { browser } from 'wxt/browser';
 import { resolveLang } from '../../utils/i18n';
 import { getSettings, trackedItem } from '../../utils/storage';
 import type { WalletClient } from './wallet/client';
-import { awaitingMyConfirmation, trackPayments, type Lang, type Notice } from './wallet/status';
+import type { Lang } from '../../core/lang';
+import { awaitingMyConfirmation, trackPayments, type Notice } from './wallet/status';
 import { FINAL_STATUSES, type Payment } from '../../core/wallet-types';
 
 export const POLL_ALARM = 'poll-payments';

@@ -4,70 +4,31 @@ import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { byTestId, mount } from '@/tests/helpers/render';
 import type { Lang } from '@/utils/i18n';
+import { tweetReasonText } from '@/utils/i18n';
 import type { ConfirmContext, sendMessage } from '@/utils/messaging';
 import { parseAmount } from '@/core/money';
 import { formatPaymentTweet } from '@/core/payment-tweet';
-import { checkPayment, DEFAULT_CONFIG } from '@/core/rules';
+import { checkPayment } from '@/core/rules';
 import type { Payment, Recipient } from '@/core/wallet-types';
 import { App, ARM_DELAY_MS } from './App';
-import { tweetReasonText } from './tweet-reason';
+import { aConfirmContext, aPayment, POST_ID } from '@/tests/helpers/wallet-data';
 
 type Send = typeof sendMessage;
 type Reply = { ok: boolean } & Record<string, unknown>;
 
 function context(recipient: Partial<Recipient> = {}, availableCents = 10_000): ConfirmContext {
-  return {
-    request: {
-      requestId: 'r1',
-      recipientHandle: 'bob',
-      tweetId: '1790000000000000001',
-      source: 'tweet',
-      tabId: 7,
-      createdAt: '2026-11-23T09:00:00.000Z',
-    },
-    recipient: {
-      handle: 'bob',
-      registered: true,
-      displayName: 'Bob Dupont',
-      kind: 'person',
-      limitCents: 25_000,
-      feeBps: 0,
-      ...recipient,
-    },
-    config: DEFAULT_CONFIG,
-    me: {
-      id: 'a1',
-      email: 'alice@example.com',
-      displayName: 'Alice',
-      kind: 'person',
-      xHandle: 'alice',
-      xUserId: '1',
-      balance: { availableCents, heldCents: 0 },
-      currency: 'EUR',
-    },
-  };
+  return aConfirmContext({ recipient, me: { balance: { availableCents, heldCents: 0 } } });
 }
 
 function payment(over: Partial<Payment> = {}): Payment {
-  return {
-    id: 'p1',
-    direction: 'sent',
-    payer: { handle: 'alice', displayName: 'Alice' },
+  return aPayment({
     recipient: { handle: 'bob', displayName: 'Bob Dupont', registered: true },
     amountCents: 200,
-    feeCents: 0,
-    currency: 'EUR',
-    message: null,
-    mode: 'tweet',
     status: 'awaiting_tweet',
     tweetText: '@SMoneyfr #envoyer 2EUR @bob',
-    tweetId: null,
-    replyToTweetId: '1790000000000000001',
-    createdAt: '2026-11-23T09:00:00.000Z',
-    updatedAt: '2026-11-23T09:00:00.000Z',
-    expiresAt: null,
+    replyToTweetId: POST_ID,
     ...over,
-  };
+  });
 }
 
 /** A fake background: answers by message type, records every call. */

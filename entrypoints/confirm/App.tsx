@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { Field } from '@/components/Field';
 import { AmountPicker, resolveAmount, type AmountChoice, type ParseAmount } from '@/components/AmountPicker';
 import { Brand, Spinner } from '@/components/Brand';
 import { useI18n } from '@/components/i18n-context';
@@ -6,13 +7,14 @@ import { ModeSwitch } from '@/components/ModeSwitch';
 import { RecipientCard } from '@/components/RecipientCard';
 import { StatusBadge } from '@/components/StatusBadge';
 import { TweetPreview } from '@/components/TweetPreview';
-import { computeConfirmView, type AmountProblem, type ConfirmDeps } from '@/entrypoints/confirm/form';
-import { amountErrorText, errorText, LOCALES, type Translate } from '@/utils/i18n';
+import { computeConfirmView, type AmountProblem, type ConfirmDeps } from './form';
+import { LOCALES } from '@/core/lang';
+import { amountErrorText, errorText, type Translate } from '@/utils/i18n';
 import type { ConfirmContext, FillOutcome, sendMessage } from '@/utils/messaging';
-import { useArming } from '@/entrypoints/confirm/use-arming';
+import { useArming } from './use-arming';
 import { FINAL_STATUSES, type Payment, type PaymentMode } from '@/core/wallet-types';
 
-/** Confirm arms this long after the window got focus (clickjacking defence, DESIGN.md "Trust boundaries"). */
+/** Confirm arms this long after the window got focus (clickjacking defence, docs/ARCHITECTURE.md "Trust boundaries"). */
 export const ARM_DELAY_MS = 1000;
 const POLL_MS = 2500;
 
@@ -239,18 +241,19 @@ function ConfirmForm(
             {problemText(t, money, view.problem)}
           </p>
         )}
-        <div class="field">
-          <label for="message-input">{t('confirm.message')}</label>
-          <textarea
-            id="message-input"
-            data-testid="message-input"
-            rows={2}
-            maxLength={280}
-            placeholder={t('confirm.messagePlaceholder')}
-            value={message}
-            onInput={(e) => setMessage(e.currentTarget.value)}
-          />
-        </div>
+        <Field id="message-input" label={t('confirm.message')}>
+          {(control) => (
+            <textarea
+              {...control}
+              data-testid="message-input"
+              rows={2}
+              maxLength={280}
+              placeholder={t('confirm.messagePlaceholder')}
+              value={message}
+              onInput={(e) => setMessage(e.currentTarget.value)}
+            />
+          )}
+        </Field>
         <ModeSwitch mode={mode} onChange={setMode} />
       </section>
       <section class="card">

@@ -1,56 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import { computeConfirmView, type ConfirmDeps } from './form';
 import type { ConfirmContext } from '../../utils/messaging';
+import { formatTweetAmount } from '../../core/money';
 import { checkPayment } from '../../core/rules';
+import { aConfirmContext } from '../../tests/helpers/wallet-data';
 
 function ctx(
   over: { kind?: 'person' | 'business' | 'association'; available?: number; myHandle?: string } = {},
-) {
-  const c: ConfirmContext = {
-    request: {
-      requestId: 'r1',
-      recipientHandle: 'bob',
-      tweetId: null,
-      source: 'profile',
-      tabId: 1,
-      createdAt: '2026-11-23T09:00:00Z',
-    },
+): ConfirmContext {
+  const kind = over.kind ?? 'person';
+  const c = aConfirmContext({
     recipient: {
-      handle: 'bob',
-      registered: true,
       displayName: 'Bob',
-      kind: over.kind ?? 'person',
-      limitCents: over.kind === 'association' ? 50000 : 25000,
-      feeBps: over.kind === 'business' ? 150 : 0,
-    },
-    config: {
-      botHandle: 'SMoneyfr',
-      hashtag: 'envoyer',
-      currency: 'EUR',
-      limits: { personCents: 25000, associationCents: 50000, unregisteredCents: 25000 },
-      minCents: 1,
-      claimDays: 14,
-      confirmMinutes: 15,
-      businessFeeBps: { min: 100, max: 200 },
+      kind,
+      limitCents: kind === 'association' ? 50000 : 25000,
+      feeBps: kind === 'business' ? 150 : 0,
     },
     me: {
-      id: 'u1',
-      email: 'me@example.com',
-      displayName: 'Me',
-      kind: 'person',
       xHandle: over.myHandle ?? 'me',
-      xUserId: '1',
       balance: { availableCents: over.available ?? 10000, heldCents: 0 },
-      currency: 'EUR',
     },
-  };
-  return c;
+  });
+  return { ...c, request: { ...c.request, tweetId: null, source: 'profile' } };
 }
 
 const deps: ConfirmDeps = {
   formatTweet: ({ botHandle, hashtag, amountCents, recipientHandle, message }) => {
     if (message?.includes('@')) return { ok: false, reason: 'ambiguous' };
-    const text = `@${botHandle} #${hashtag} ${amountCents / 100}EUR @${recipientHandle}${message ? ` ${message}` : ''}`;
+    const text = `@${botHandle} #${hashtag} ${formatTweetAmount(amountCents)}EUR @${recipientHandle}${message ? ` ${message}` : ''}`;
     return { ok: true, text, weightedLength: text.length };
   },
   check: checkPayment,

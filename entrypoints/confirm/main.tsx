@@ -7,7 +7,7 @@ import { loadPageEnv } from '@/utils/page-env';
 import { formatPaymentTweet } from '@/core/payment-tweet';
 import { checkPayment } from '@/core/rules';
 import { App } from './App';
-import { tweetReasonText } from './tweet-reason';
+import { tweetReasonText } from '@/utils/i18n';
 
 async function main() {
   const { settings, i18n } = await loadPageEnv();

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 /**
- * Red team (issue 7): hostile strings from X and the wallet (display names, handles echoed back, messages) render
+ * Attacks: hostile strings from X and the wallet (display names, handles echoed back, messages) render
  * as text in the confirm window, never as markup.
  */
 import { render } from 'preact';
@@ -10,9 +10,10 @@ import { byTestId, mount } from '@/tests/helpers/render';
 import type { ConfirmContext, sendMessage } from '@/utils/messaging';
 import { parseAmount } from '@/core/money';
 import { formatPaymentTweet } from '@/core/payment-tweet';
-import { checkPayment, DEFAULT_CONFIG } from '@/core/rules';
+import { checkPayment } from '@/core/rules';
 import { App } from './App';
-import { tweetReasonText } from './tweet-reason';
+import { tweetReasonText } from '@/utils/i18n';
+import { aConfirmContext } from '@/tests/helpers/wallet-data';
 
 const XSS = [
   '<img src=x onerror="window.__xss=1">',
@@ -30,35 +31,7 @@ function expectInert(root: HTMLElement) {
 }
 
 function context(displayName: string): ConfirmContext {
-  return {
-    request: {
-      requestId: 'r1',
-      recipientHandle: 'bob',
-      tweetId: '1790000000000000001',
-      source: 'tweet',
-      tabId: 7,
-      createdAt: '2026-11-23T09:00:00.000Z',
-    },
-    recipient: {
-      handle: 'bob',
-      registered: true,
-      displayName,
-      kind: 'person',
-      limitCents: 25_000,
-      feeBps: 0,
-    },
-    config: DEFAULT_CONFIG,
-    me: {
-      id: 'a1',
-      email: 'a@example.com',
-      displayName,
-      kind: 'person',
-      xHandle: 'alice',
-      xUserId: '1',
-      balance: { availableCents: 10_000, heldCents: 0 },
-      currency: 'EUR',
-    },
-  };
+  return aConfirmContext({ recipient: { displayName }, me: { email: 'a@example.com', displayName } });
 }
 
 describe('red team: XSS strings in the confirm window', () => {

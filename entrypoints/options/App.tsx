@@ -1,19 +1,20 @@
 import { useState } from 'preact/hooks';
+import { Field } from '@/components/Field';
 import type { ParseAmount } from '@/components/AmountPicker';
 import { Brand } from '@/components/Brand';
 import { useI18n } from '@/components/i18n-context';
+import { XLinkCard } from '@/components/XLinkCard';
 import { amountErrorText, errorText, type LanguageSetting } from '@/utils/i18n';
+import { MAX_PRESET_CENTS, MAX_PRESETS, MIN_PRESET_CENTS } from '@/utils/storage';
 import {
-  MAX_PRESET_CENTS,
-  MAX_PRESETS,
-  MIN_PRESET_CENTS,
   validateOptions,
   type OptionsErrors,
   type OptionsForm,
   type PresetError,
   type ValidOptions,
-} from '@/entrypoints/options/form';
+} from './form';
 import type { PaymentMode } from '@/core/wallet-types';
+import { formatTypedAmount } from '@/core/money';
 
 interface Props {
   initial: OptionsForm;
@@ -75,7 +76,7 @@ export function App({ initial, parseAmount, requestOrigin, save, justSaved }: Pr
         setForm({
           ...form,
           walletUrl: r.value.walletUrl,
-          presets: r.value.presets.map((c) => centsText(c, lang)),
+          presets: r.value.presets.map((c) => formatTypedAmount(c, lang)),
         });
         setStatus({ kind: 'saved' });
       } catch {
@@ -92,47 +93,45 @@ export function App({ initial, parseAmount, requestOrigin, save, justSaved }: Pr
     <main class="page page--options" data-testid="options-root">
       <Brand title={t('options.title')} />
       <form class="card" onSubmit={onSubmit} noValidate>
-        <div class="field">
-          <label for="wallet-url">{t('options.server')}</label>
-          <input
-            id="wallet-url"
-            data-testid="wallet-url"
-            type="url"
-            inputMode="url"
-            autoComplete="url"
-            spellcheck={false}
-            value={form.walletUrl}
-            aria-invalid={walletError ? true : undefined}
-            aria-describedby={walletError ? 'wallet-url-hint wallet-url-error' : 'wallet-url-hint'}
-            onInput={(e) => update({ walletUrl: e.currentTarget.value })}
-          />
-          <p id="wallet-url-hint" class="muted">
-            {t('options.serverHint')}
-          </p>
-          {walletError && (
-            <p id="wallet-url-error" class="field-error" data-testid="wallet-url-error">
-              {walletError}
-            </p>
+        <Field
+          id="wallet-url"
+          label={t('options.server')}
+          hint={t('options.serverHint')}
+          error={walletError}
+          errorTestId="wallet-url-error"
+        >
+          {(control) => (
+            <input
+              {...control}
+              data-testid="wallet-url"
+              type="url"
+              inputMode="url"
+              autoComplete="url"
+              spellcheck={false}
+              value={form.walletUrl}
+              onInput={(e) => update({ walletUrl: e.currentTarget.value })}
+            />
           )}
-        </div>
+        </Field>
 
-        <div class="field">
-          <label for="language">{t('options.language')}</label>
-          <select
-            id="language"
-            data-testid="language"
-            value={form.language}
-            onChange={(e) => update({ language: e.currentTarget.value as LanguageSetting })}
-          >
-            <option value="auto">{t('options.langAuto')}</option>
-            <option value="fr" lang="fr">
-              {t('options.langFr')}
-            </option>
-            <option value="en" lang="en">
-              {t('options.langEn')}
-            </option>
-          </select>
-        </div>
+        <Field id="language" label={t('options.language')}>
+          {(control) => (
+            <select
+              {...control}
+              data-testid="language"
+              value={form.language}
+              onChange={(e) => update({ language: e.currentTarget.value as LanguageSetting })}
+            >
+              <option value="auto">{t('options.langAuto')}</option>
+              <option value="fr" lang="fr">
+                {t('options.langFr')}
+              </option>
+              <option value="en" lang="en">
+                {t('options.langEn')}
+              </option>
+            </select>
+          )}
+        </Field>
 
         <fieldset>
           <legend>{t('options.defaultMode')}</legend>
@@ -232,13 +231,7 @@ export function App({ initial, parseAmount, requestOrigin, save, justSaved }: Pr
           </p>
         </div>
       </form>
+      <XLinkCard />
     </main>
   );
-}
-
-/** A preset as the user would type it: "2", "12,50" (fr) or "12.50" (en). */
-export function centsText(cents: number, lang: 'fr' | 'en'): string {
-  const euros = Math.trunc(cents / 100);
-  const rest = cents % 100;
-  return rest === 0 ? String(euros) : `${euros}${lang === 'fr' ? ',' : '.'}${String(rest).padStart(2, '0')}`;
 }

@@ -3,14 +3,9 @@
  * save and the origin the wallet server URL needs a host permission for.
  */
 import type { ParseAmount } from '../../components/AmountPicker';
-import type { LanguageSetting } from '../../utils/i18n';
-import { normalizeWalletUrl } from '../../utils/storage';
+import type { LanguageSetting } from '../../core/lang';
+import { MAX_PRESET_CENTS, MAX_PRESETS, MIN_PRESET_CENTS, normalizeWalletUrl } from '../../utils/storage';
 import type { PaymentMode } from '../../core/wallet-types';
-
-export const MIN_PRESET_CENTS = 1;
-/** Presets stay within the limit for a person (250 €). */
-export const MAX_PRESET_CENTS = 25_000;
-export const MAX_PRESETS = 6;
 
 export interface OptionsForm {
   walletUrl: string;

@@ -6,7 +6,8 @@ import { parseAmount } from '@/core/money';
 import { loadPageEnv } from '@/utils/page-env';
 import { isLocalWalletOrigin, originPattern } from '@/utils/host-permission';
 import { saveSettings } from '@/utils/storage';
-import { App, centsText } from './App';
+import { App } from './App';
+import { formatTypedAmount } from '@/core/money';
 
 async function main() {
   const { settings, i18n } = await loadPageEnv();
@@ -18,7 +19,7 @@ async function main() {
           walletUrl: settings.walletUrl,
           language: settings.language,
           defaultMode: settings.defaultMode,
-          presets: settings.presets.map((c) => centsText(c, i18n.lang)),
+          presets: settings.presets.map((c) => formatTypedAmount(c, i18n.lang)),
         }}
         justSaved={new URLSearchParams(location.search).has('saved')}
         parseAmount={(text) => parseAmount(text, i18n.lang)}

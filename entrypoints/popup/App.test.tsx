@@ -8,40 +8,14 @@ import type { sendMessage } from '@/utils/messaging';
 import type { Me, Payment } from '@/core/wallet-types';
 import { App, REFRESH_MS } from './App';
 import { createPopupStore } from './store';
+import { aMe, aPayment, POST_ID } from '@/tests/helpers/wallet-data';
 
 type Reply = { ok: boolean } & Record<string, unknown>;
 
-const me: Me = {
-  id: 'a1',
-  email: 'alice@example.com',
-  displayName: 'Alice Martin',
-  kind: 'person',
-  xHandle: 'alice',
-  xUserId: '1',
-  balance: { availableCents: 12_345, heldCents: 500 },
-  currency: 'EUR',
-};
+const me: Me = aMe({ displayName: 'Alice Martin', balance: { availableCents: 12_345, heldCents: 500 } });
 
 function payment(over: Partial<Payment> = {}): Payment {
-  return {
-    id: 'p1',
-    direction: 'sent',
-    payer: { handle: 'alice', displayName: 'Alice Martin' },
-    recipient: { handle: 'bob', displayName: 'Bob', registered: true },
-    amountCents: 500,
-    feeCents: 0,
-    currency: 'EUR',
-    message: null,
-    mode: 'tweet',
-    status: 'completed',
-    tweetText: '@SMoneyfr #envoyer 5EUR @bob',
-    tweetId: '1790000000000000001',
-    replyToTweetId: null,
-    createdAt: '2026-11-23T09:00:00.000Z',
-    updatedAt: '2026-11-23T09:00:00.000Z',
-    expiresAt: null,
-    ...over,
-  };
+  return aPayment({ payer: { handle: 'alice', displayName: 'Alice Martin' }, tweetId: POST_ID, ...over });
 }
 
 /** A fake background keyed by message type (replies may change during a test); records every call. */

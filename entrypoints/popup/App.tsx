@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
+import { Field } from '@/components/Field';
 import { BalanceCard } from '@/components/BalanceCard';
 import { Brand, Spinner } from '@/components/Brand';
 import { useI18n } from '@/components/i18n-context';
 import { PaymentList } from '@/components/PaymentList';
+import { XLinkCard } from '@/components/XLinkCard';
 import { errorText } from '@/utils/i18n';
 import { useStore } from '@/utils/use-store';
 import type { PopupStore } from './store';
@@ -88,6 +90,7 @@ export function App({ store, walletUrl, returnTo, openOptions, close }: Props) {
           )}
           <p class="muted ellipsis">{t('popup.signedInAs', { name: s.summary.me.displayName })}</p>
           <BalanceCard balance={s.summary.me.balance} />
+          <XLinkCard handle={s.summary.me.xHandle} onLinked={() => void store.getState().refresh()} />
           {s.error && (
             <p class="notice notice--danger" role="alert" data-testid="error">
               {errorText(t, s.error)}
@@ -163,30 +166,32 @@ function SignIn(props: {
     >
       <h2 id="signin-title">{t('popup.signInTitle')}</h2>
       <p class="muted">{props.returnTo ? t('popup.signInToConfirm') : t('popup.signInHint')}</p>
-      <div class="field">
-        <label for="signin-email">{t('popup.email')}</label>
-        <input
-          id="signin-email"
-          data-testid="signin-email"
-          type="email"
-          autoComplete="username"
-          required
-          value={email}
-          onInput={(e) => setEmail(e.currentTarget.value)}
-        />
-      </div>
-      <div class="field">
-        <label for="signin-password">{t('popup.password')}</label>
-        <input
-          id="signin-password"
-          data-testid="signin-password"
-          type="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-        />
-      </div>
+      <Field id="signin-email" label={t('popup.email')}>
+        {(control) => (
+          <input
+            {...control}
+            data-testid="signin-email"
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onInput={(e) => setEmail(e.currentTarget.value)}
+          />
+        )}
+      </Field>
+      <Field id="signin-password" label={t('popup.password')}>
+        {(control) => (
+          <input
+            {...control}
+            data-testid="signin-password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+          />
+        )}
+      </Field>
       {props.error && (
         <p class="notice notice--danger" role="alert" data-testid="error">
           {props.error === 'unauthorized' ? t('popup.badCredentials') : errorText(t, props.error)}

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 /**
- * Red team (issue 7): hostile display names, messages and tweet texts from the wallet render as text in the popup
+ * Attacks: hostile display names, messages and tweet texts from the wallet render as text in the popup
  * (balance header, pending confirmations, history), never as markup.
  */
 import { render } from 'preact';
@@ -11,6 +11,7 @@ import type { sendMessage } from '@/utils/messaging';
 import type { Me, Payment } from '@/core/wallet-types';
 import { App } from './App';
 import { createPopupStore } from './store';
+import { aMe, aPayment, POST_ID } from '@/tests/helpers/wallet-data';
 
 const XSS = [
   '<img src=x onerror="window.__xss=1">',
@@ -21,25 +22,15 @@ const XSS = [
 ];
 
 function payment(s: string, over: Partial<Payment>): Payment {
-  return {
-    id: 'p1',
+  return aPayment({
     direction: 'received',
     payer: { handle: 'mallory', displayName: s },
     recipient: { handle: 'alice', displayName: s, registered: true },
-    amountCents: 500,
-    feeCents: 0,
-    currency: 'EUR',
     message: s,
-    mode: 'tweet',
-    status: 'completed',
     tweetText: `@SMoneyfr #envoyer 5EUR @alice ${s}`,
-    tweetId: '1790000000000000001',
-    replyToTweetId: null,
-    createdAt: '2026-11-23T09:00:00.000Z',
-    updatedAt: '2026-11-23T09:00:00.000Z',
-    expiresAt: null,
+    tweetId: POST_ID,
     ...over,
-  };
+  });
 }
 
 describe('red team: XSS strings in the popup', () => {
@@ -50,16 +41,7 @@ describe('red team: XSS strings in the popup', () => {
 
   for (const s of XSS) {
     it(`should show ${JSON.stringify(s)} as text in the header, pending list and history`, async () => {
-      const me: Me = {
-        id: 'a1',
-        email: 'alice@example.com',
-        displayName: s,
-        kind: 'person',
-        xHandle: 'alice',
-        xUserId: '1',
-        balance: { availableCents: 100, heldCents: 0 },
-        currency: 'EUR',
-      };
+      const me: Me = aMe({ displayName: s, balance: { availableCents: 100, heldCents: 0 } });
       const replies: Record<string, unknown> = {
         getSession: { ok: true, signedIn: true, me },
         getSummary: {

@@ -2,7 +2,7 @@
  * The in-page Pay button, in its own CLOSED shadow root: X's styles cannot reach it, ours cannot leak, and the
  * page's scripts cannot reach the button at all (`host.shadowRoot` is null for them), so they can neither relabel
  * it (label, tooltip, aria-label) nor focus or click it. The host carries the test hook
- * `data-tweetez-payez="tweet|profile"` (DESIGN.md "Test hooks") and `data-theme`; inside is one `button` named
+ * `data-tweetez-payez="tweet|profile"` (docs/ARCHITECTURE.md "Test hooks") and `data-theme`; inside is one `button` named
  * "Pay @handle" / "Payer @handle".
  *
  * Plain DOM, not Preact: the button is one element with an icon, and Preact alone (≈ 5 KB gzip) would take the
@@ -33,7 +33,7 @@ const ICON = [
 ];
 
 /**
- * X's look, per theme (x-dom.md §7): action icons 18.75 px in the secondary text colour, a round tinted hover,
+ * X's look, per theme: action icons 18.75 px in the secondary text colour, a round tinted hover,
  * X's light-blue focus ring; the profile variant is X's 36 px outlined round button (like "Message").
  */
 const CSS = `

@@ -1,5 +1,5 @@
 /**
- * pay-on-profile: one Pay button in a profile header's action row, before the Follow button (issue 4 §3).
+ * pay-on-profile: one Pay button in a profile header's action row, before the Follow button.
  * None on your own profile (X shows "Edit profile" there) and none while the header names another handle than the
  * URL (a stale render during navigation). Survives Follow/Unfollow (X re-creates the Follow subtree) and
  * profile → home → profile navigation: every navigation re-checks the one button.

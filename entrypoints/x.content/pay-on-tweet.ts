@@ -1,5 +1,5 @@
 /**
- * pay-on-tweet: exactly one Pay button at the end of each eligible post's own action bar (issue 4 §2).
+ * pay-on-tweet: exactly one Pay button at the end of each eligible post's own action bar.
  * Not on promoted posts, your own posts, quoted posts or UserCell rows; a repost pays the original author
  * (utils/x/page.ts `postPayTarget`). Idempotent per article, so it survives cells unmounting and remounting, a
  * cell node reused for another post (its links change: observed), re-renders and infinite loading.

@@ -281,6 +281,65 @@ $$;
   },
   {
     version: 5,
+    name: 'x deliveries: event_uuid (X Activity API de-duplication) and source',
+    sql: `
+ALTER TABLE x_events ADD COLUMN event_uuid TEXT;
+ALTER TABLE x_events ADD COLUMN source TEXT NOT NULL DEFAULT 'webhook';
+CREATE UNIQUE INDEX x_events_event_uuid ON x_events (event_uuid) WHERE event_uuid IS NOT NULL;
+`,
+  },
+  {
+    version: 6,
+    name: 'sign in with X: pending links (single-use state, PKCE verifier, expiry)',
+    sql: `
+CREATE TABLE x_link_states (
+  state_hash TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts (id),
+  code_verifier TEXT NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  expires_at TIMESTAMPTZ NOT NULL,
+  used_at TIMESTAMPTZ
+);
+CREATE INDEX x_link_states_expiry ON x_link_states (expires_at);
+`,
+  },
+  {
+    version: 7,
+    name: "the bot's replies: its rotating OAuth tokens and a transactional outbox",
+    sql: `
+-- One row: the bot account's OAuth 2.0 user tokens (seeded once from the environment, then rotated here).
+CREATE TABLE x_bot_tokens (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  access_token TEXT NOT NULL,
+  refresh_token TEXT NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL,
+  -- X answered 429: no reply goes out before this time, from any instance.
+  paused_until TIMESTAMPTZ
+);
+-- The language X detected for a payment post (the bot answers in it).
+ALTER TABLE x_tweets ADD COLUMN lang TEXT;
+-- One reply per payment event, written in the transaction of the payment change; a worker sends it.
+CREATE TABLE x_outbox (
+  id BIGSERIAL PRIMARY KEY,
+  payment_id TEXT NOT NULL REFERENCES payments (id),
+  kind TEXT NOT NULL CHECK (kind IN ('receipt', 'invitation')),
+  in_reply_to TEXT NOT NULL,
+  lang TEXT NOT NULL CHECK (lang IN ('fr', 'en')),
+  created_at TIMESTAMPTZ NOT NULL,
+  next_attempt_at TIMESTAMPTZ NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  claimed_until TIMESTAMPTZ,
+  sent_at TIMESTAMPTZ,
+  x_post_id TEXT,
+  failed_at TIMESTAMPTZ,
+  last_error TEXT,
+  UNIQUE (payment_id, kind)
+);
+CREATE INDEX x_outbox_due ON x_outbox (next_attempt_at) WHERE sent_at IS NULL AND failed_at IS NULL;
+`,
+  },
+  {
+    version: 8,
     name: 'create_payments_batch: several new payments in one statement, each with its own outcome',
     sql: `
 -- Group commit of POST /v1/payments: the payments queued while the previous batch was being written go in one

@@ -23,8 +23,22 @@ export async function openPglite(dataDir: string, opts: { template?: Blob } = {}
     },
   };
   let closed = false;
+  const held = new Set<number>();
   return {
     kind: 'pglite',
+    tryLeadership: async (key) => {
+      if (held.has(key)) return undefined;
+      held.add(key);
+      let release!: () => void;
+      const lost = new Promise<void>((r) => (release = r));
+      return {
+        lost,
+        release: async () => {
+          held.delete(key);
+          release();
+        },
+      };
+    },
     dump: () => exclusive(() => pg.dumpDataDir('none')),
     query: (sql, params) => exclusive(() => direct.query(sql, params)),
     transaction: (fn) =>

@@ -62,6 +62,29 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
           client.release();
         }
       }),
+    async tryLeadership(key: number) {
+      const client = await pool.connect();
+      const [row] = (await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [key]))
+        .rows;
+      if (!row?.ok) {
+        client.release();
+        return undefined;
+      }
+      let done = false;
+      const lost = new Promise<void>((resolve) => {
+        client.once('error', () => resolve());
+        client.once('end', () => resolve());
+      });
+      return {
+        lost,
+        async release() {
+          if (done) return;
+          done = true;
+          await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
+          client.release(true); // closed, not pooled: it may be the connection that died
+        },
+      };
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -16,8 +16,19 @@ export interface Db extends Queryable {
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * Leadership among the processes sharing this database: a session advisory lock on `key`, held on a
+   * connection of its own until `release()` or until that connection dies (then `lost` resolves and
+   * another process can take it). `undefined` when someone else holds it. PGlite is one process: a flag.
+   */
+  tryLeadership(key: number): Promise<Leadership | undefined>;
   /** PGlite only: the data dir as a tarball (a template for fast test databases). */
   dump?(): Promise<Blob>;
+}
+
+export interface Leadership {
+  lost: Promise<void>;
+  release(): Promise<void>;
 }
 
 /** PostgreSQL error code of a database error, if any. */

@@ -1,7 +1,7 @@
 /**
  * Group commit for new payments. `POST /v1/payments` writes its payment, legs and stored answer with one
  * `create_payment_once()` call; with a batcher, the calls that arrive while a batch is being written wait in a
- * queue and go together in the next batch: one `create_payments_batch()` statement (migration 5), so one round
+ * queue and go together in the next batch: one `create_payments_batch()` statement (migration 8), so one round
  * trip and one commit for up to `max` payments. Each payment keeps its own outcome (stored, refused for
  * insufficient funds, key exists, key in flight); one that fails for an unexpected reason fails alone.
  *

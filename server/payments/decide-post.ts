@@ -1,6 +1,6 @@
 /**
- * What a post on X does to payments: the one decision every ingestion path (server/x/events.ts parses the
- * Account Activity webhook) hands its posts to.
+ * What a post on X does to payments: the one decision every ingestion path hands its posts to (server/x/events.ts
+ * reads the Account Activity, X Activity API and Filtered Stream formats into a `PostedTweet` with server/x/post.ts).
  * - each post id is decided once (`x_tweets` primary key, claimed in the same transaction as the payment);
  *   of an edit chain, only the first version to arrive counts;
  * - payer and recipient are identified by X user id, never by handle alone;
@@ -9,7 +9,7 @@
  *   `awaiting_confirmation` payment (or a failed one, with the rule it breaks); a delete cancels an unconfirmed one.
  */
 import { parsePaymentTweet } from '../../core/payment-tweet';
-import { findByXUserId } from '../accounts';
+import { findByXUserId, type AccountRow } from '../accounts';
 import type { Queryable } from '../db';
 import type { Deps } from '../deps';
 import { InsufficientFunds, post as postLegs } from '../ledger';
@@ -27,15 +27,18 @@ import { executeHeld, release } from './transitions';
 export interface PostedTweet {
   id: string;
   authorId: string;
-  authorHandle: string;
+  /** The author's handle when the delivery carries it (v1.1 `user`, v2 `includes.users`). */
+  authorHandle?: string;
   /** The text X displays as the post's body (reply mentions X adds in front are outside it). */
   text: string;
-  /** The mentions inside `text`, with the X user id each one names. */
-  mentions: { id: string; handle: string }[];
+  /** The mentions inside `text`, with the X user id each one names (missing only if X sent neither). */
+  mentions: { id?: string; handle: string }[];
   repost: boolean;
   quote: boolean;
   /** The id of the first version of the post's edit chain (its own id when it was never edited). */
   firstVersionId: string;
+  /** The language X detected (`fr`, `en`, …): the bot answers in it. */
+  lang?: string;
 }
 
 /**
@@ -52,9 +55,10 @@ export async function decidePost(
   const now = deps.clock();
   return deps.db.transaction(async (tx) => {
     const claimed = await tx.query(
-      `INSERT INTO x_tweets (tweet_id, event_id, x_user_id, outcome, created_at) VALUES ($1, $2, $3, 'processing', $4)
+      `INSERT INTO x_tweets (tweet_id, event_id, x_user_id, outcome, created_at, lang)
+       VALUES ($1, $2, $3, 'processing', $4, $5)
        ON CONFLICT (tweet_id) DO NOTHING RETURNING tweet_id`,
-      [t.id, eventId, t.authorId, now],
+      [t.id, eventId, t.authorId, now, t.lang ?? null],
     );
     if (claimed.length === 0) return 'duplicate';
     // An edit is the same payment tweet again: the first version of the chain to arrive is the only one
@@ -97,15 +101,18 @@ async function decide(
   const { config } = deps;
   if (t.repost) return { outcome: 'ignored_retweet' };
   if (t.quote) return { outcome: 'ignored_quote' };
-  if ((botId && t.authorId === botId) || t.authorHandle.toLowerCase() === config.botHandle.toLowerCase()) {
+  const bot = botId ?? deps.xBotUserId;
+  if ((bot && t.authorId === bot) || t.authorHandle?.toLowerCase() === config.botHandle.toLowerCase()) {
     return { outcome: 'ignored_own_tweet' };
   }
   const grammar = parsePaymentTweet(t.text, { botHandle: config.botHandle, hashtag: config.hashtag });
   if (!grammar.ok) return { outcome: `grammar_${grammar.reason}` };
-  const payer = await findByXUserId(tx, t.authorId);
-  if (!payer) return { outcome: 'payer_unlinked' };
-  const mention = t.mentions.find((m) => m.handle.toLowerCase() === grammar.recipientHandle.toLowerCase());
-  if (!mention) return { outcome: 'recipient_unresolved' };
+  const found = await findByXUserId(tx, t.authorId);
+  if (!found) return { outcome: 'payer_unlinked' };
+  const payer = t.authorHandle ? await refreshHandle(tx, found, t.authorHandle) : found;
+  const named = t.mentions.find((m) => m.handle.toLowerCase() === grammar.recipientHandle.toLowerCase());
+  if (!named?.id) return { outcome: 'recipient_unresolved' };
+  const mention = { id: named.id, handle: named.handle };
   const recipient = await findByXUserId(tx, mention.id);
   const amount = grammar.amountCents;
 
@@ -157,6 +164,20 @@ async function decide(
     return { outcome: 'failed_insufficient_funds', paymentId: row.id };
   }
   return { outcome: 'awaiting_confirmation', paymentId: row.id };
+}
+
+/**
+ * X shows a new handle for a linked account: the account takes it (money follows the X user id; an
+ * account that still shows that handle from before lost it on X, so it no longer shows it).
+ */
+export async function refreshHandle(tx: Queryable, a: AccountRow, handle: string): Promise<AccountRow> {
+  if (a.x_handle === handle || !a.x_user_id) return a;
+  await tx.query(`UPDATE accounts SET x_handle = NULL WHERE lower(x_handle) = lower($1) AND id <> $2`, [
+    handle,
+    a.id,
+  ]);
+  await tx.query(`UPDATE accounts SET x_handle = $2 WHERE id = $1`, [a.id, handle]);
+  return { ...a, x_handle: handle };
 }
 
 /**

@@ -10,6 +10,7 @@ import { post, SYSTEM } from '../ledger';
 import { payLegs } from './plan';
 import { days, type PaymentRow } from './row';
 import { lockClaimable, lockDue, lockPayment, setStatus, visiblePayment } from './store';
+import { enqueueReply } from '../x/outbox';
 
 /**
  * Executes a payment whose funds are in holds (a matched tweet, a confirmation): completed when the
@@ -41,6 +42,7 @@ export async function executeHeld(
       feeCents: fee,
       recipientId: recipient.id,
     });
+    await enqueueReply(tx, p, 'receipt', now);
     return 'completed';
   }
   await post(
@@ -52,6 +54,7 @@ export async function executeHeld(
   await setStatus(tx, p.id, 'claimable', now, {
     expiresAt: new Date(now.getTime() + days(config.claimDays)),
   });
+  await enqueueReply(tx, p, 'invitation', now);
   return 'claimable';
 }
 

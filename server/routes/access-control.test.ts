@@ -1,5 +1,5 @@
 /**
- * Red team (issue 7): a signed-up user abusing the API with valid requests. Other people's payments (read,
+ * Attacks: a signed-up user abusing the API with valid requests. Other people's payments (read,
  * confirm, cancel), another account's Idempotency-Key, linking someone else's X account, paying oneself under
  * another spelling, concurrent overspending, password guessing. Nothing may leak, move or go negative.
  */

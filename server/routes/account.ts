@@ -2,13 +2,12 @@
 import { createRoute } from '@hono/zod-openapi';
 import { DEFAULT_CONFIG, feeBpsFor, limitCents } from '../../core/rules';
 import type { Recipient } from '../../core/wallet-types';
-import { findByHandle, findByXUserId, getAccount, toMe } from '../accounts';
-import { uniqueViolation } from '../db/types';
+import { findByHandle, getAccount, toMe } from '../accounts';
+import { linkXAccount } from '../x/link';
 import type { Deps } from '../deps';
 import { ApiError } from '../errors';
 import { idempotent } from '../idempotency';
 import { post, SYSTEM } from '../ledger';
-import { claimFor } from '../payments/transitions';
 import {
   HandleParamSchema,
   IdempotencyHeaderSchema,
@@ -44,27 +43,13 @@ export function registerAccountRoutes(app: App, deps: Deps) {
       const accountId = c.get('accountId');
       const now = deps.clock();
       const { me, claimed } = await deps.db.transaction(async (tx) => {
-        const other = (await findByXUserId(tx, xUserId)) ?? (await findByHandle(tx, handle));
-        if (other && other.id !== accountId) {
-          throw new ApiError('conflict', 'This X account is linked to another wallet.');
-        }
-        if (handle.toLowerCase() === deps.config.botHandle.toLowerCase()) {
-          throw new ApiError('forbidden', `@${deps.config.botHandle} is the wallet's bot account.`);
-        }
-        try {
-          await tx.query(`UPDATE accounts SET x_handle = $2, x_user_id = $3 WHERE id = $1`, [
-            accountId,
-            handle,
-            xUserId,
-          ]);
-        } catch (err) {
-          if (uniqueViolation(err) !== undefined) {
-            throw new ApiError('conflict', 'This X account is linked to another wallet.');
-          }
-          throw err;
-        }
-        const account = await getAccount(tx, accountId);
-        const claimed = await claimFor(tx, account, now);
+        const { claimed } = await linkXAccount(
+          tx,
+          deps,
+          accountId,
+          { id: xUserId, handle, verifiedByX: false },
+          now,
+        );
         return { me: await toMe(tx, await getAccount(tx, accountId)), claimed };
       });
       deps.log.info('x account linked', { accountId, claimed });

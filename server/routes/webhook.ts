@@ -1,5 +1,5 @@
 /**
- * The X Account Activity webhook. CRC: a pure HMAC of the token. Events: the signature is checked over the
+ * The X webhook (Account Activity, X Activity API and Filtered Stream deliveries). CRC: a pure HMAC of the token. Events: the signature is checked over the
  * raw bytes before anything parses them (fail closed: 401), the raw event is stored, then processed;
  * 200 means stored (a processing failure is logged and retried by the sweeper, never lost).
  */
@@ -37,8 +37,11 @@ export function registerWebhookRoutes(app: App, deps: Deps) {
       path: '/v1/webhooks/x',
       tags: ['x'],
       description:
-        'X Account Activity events (`tweet_create_events`, `tweet_delete_events`), signed with ' +
-        '`x-twitter-webhooks-signature: sha256=<base64 HMAC-SHA256(consumer secret, raw body)>`.',
+        'X webhook deliveries, signed with `x-twitter-webhooks-signature: sha256=<base64 ' +
+        'HMAC-SHA256(consumer secret, raw body)>`: Account Activity API events (`tweet_create_events`, ' +
+        '`tweet_delete_events`), X Activity API events (`{"data": {"event_uuid", "event_type", "payload", …}}`, ' +
+        'de-duplicated by `event_uuid`) and Filtered Stream deliveries (`{"data": Post, "includes", ' +
+        '"matching_rules"}`). 200 means stored; processing follows.',
       // No request schema on purpose: nothing may parse the body before its signature is verified.
       responses: {
         200: json(z.object({ received: z.literal(true) }), 'The event is stored'),
@@ -53,6 +56,7 @@ export function registerWebhookRoutes(app: App, deps: Deps) {
       }
       const body = new TextDecoder().decode(raw);
       const eventId = await storeEvent(deps, body);
+      if (eventId === undefined) return c.json({ received: true as const }, 200); // a replayed event_uuid
       try {
         await processEvent(deps, eventId, body);
       } catch (err) {

@@ -1,10 +1,12 @@
 /**
- * X Account Activity events (docs/wallet-api.md "Webhook"): this file only stores and parses deliveries;
- * what a post does to payments is decided in server/payments/decide-post.ts.
+ * X deliveries (docs/wallet-api.md "Webhook posts"): this file only stores and parses them; what a post does to
+ * payments is decided in server/payments/decide-post.ts.
  * - every delivery is stored raw first (`x_events`), then processed; a crash in between leaves it
- *   unprocessed and the sweeper processes it later;
- * - a post's text is `extended_tweet.full_text` when truncated, cut to `display_text_range` (reply mentions
- *   that X adds fall outside it).
+ *   unprocessed and the sweeper processes it later; an X Activity API event stored twice (same
+ *   `event_uuid`) is stored and processed once;
+ * - three formats: Account Activity v1.1 (`tweet_create_events`), the X Activity API envelope and
+ *   Filtered Stream deliveries; each post becomes a `PostedTweet` (server/x/post.ts), so every source goes
+ *   through the same decision.
  */
 import { z } from 'zod';
 import { TWEET_ID_RE, X_USER_ID_RE } from '../../core/x-ids';
@@ -12,72 +14,149 @@ import { unlinkXUser } from '../accounts';
 import type { Deps } from '../deps';
 import { errorFields } from '../log';
 import { decideDeletedPost, decidePost, type PostedTweet } from '../payments/decide-post';
+import { fromV1Tweet, fromV2Post } from './post';
 
-const Range = z.tuple([z.number().int().min(0), z.number().int().min(0)]);
-const Mention = z.object({ id_str: z.string(), screen_name: z.string(), indices: Range });
-const Entities = z.object({ user_mentions: z.array(Mention).optional() });
-const TweetSchema = z.object({
-  id_str: z.string().regex(TWEET_ID_RE),
-  text: z.string().optional(),
-  full_text: z.string().optional(),
-  truncated: z.boolean().optional(),
-  display_text_range: Range.optional(),
-  entities: Entities.optional(),
-  extended_tweet: z
-    .object({ full_text: z.string(), display_text_range: Range.optional(), entities: Entities.optional() })
-    .optional(),
-  user: z.object({ id_str: z.string().regex(X_USER_ID_RE), screen_name: z.string() }),
-  retweeted_status: z.unknown().optional(),
-  quoted_status: z.unknown().optional(),
-  is_quote_status: z.boolean().optional(),
-  /** An edited tweet arrives as a new tweet with a new id; the chain starts at `initial_tweet_id`. */
-  edit_history: z
-    .object({
-      initial_tweet_id: z.string().regex(TWEET_ID_RE).optional(),
-      edit_tweet_ids: z.array(z.string().regex(TWEET_ID_RE)).optional(),
-    })
-    .optional(),
-});
 const DeleteSchema = z.object({
   status: z.object({ id: z.union([z.string(), z.number()]), user_id: z.union([z.string(), z.number()]) }),
 });
 const RevokeSchema = z.object({
   revoke: z.object({ source: z.object({ user_id: z.union([z.string(), z.number()]) }) }),
 });
-const EventSchema = z.object({
+
+/**
+ * Account Activity API (v1.1 body, also what the v2 `/2/account_activity` webhooks deliver until AAA ends on
+ * 1 January 2027): https://docs.x.com/x-api/account-activity/introduction and
+ * https://docs.x.com/x-api/account-activity/migrate/aaa-to-xaa-migration.
+ */
+const AaaSchema = z.object({
   for_user_id: z.string().optional(),
   user_event: z.unknown().optional(),
   tweet_create_events: z.array(z.unknown()).optional(),
   tweet_delete_events: z.array(z.unknown()).optional(),
 });
 
-type Tweet = z.infer<typeof TweetSchema>;
+/**
+ * X Activity API envelope, by webhook or by `GET /2/activity/stream`:
+ * https://docs.x.com/x-api/activity/event-payloads (`{"data": {"event_uuid", "filter", "event_type", "tag",
+ * "payload", "includes"}}`). The pages disagree on the post event names (`post.create` / `post.delete` in
+ * the introduction, `post.mention.create` elsewhere, CamelCase names in older versions): every name below
+ * is accepted; a post event's payload is a v2 Post.
+ */
+const XaaSchema = z.object({
+  data: z.object({
+    event_uuid: z.string().min(1).max(100),
+    event_type: z.string(),
+    filter: z.object({ user_id: z.string().optional() }).passthrough().optional(),
+    tag: z.string().nullish(),
+    payload: z.unknown(),
+    includes: z.unknown().optional(),
+  }),
+});
+const XAA_POST_EVENTS = new Set(['post.create', 'post.mention.create', 'post.mention', 'PostCreate']);
+const XAA_DELETE_EVENTS = new Set(['post.delete', 'PostDelete']);
+/** The payload of a delete: the deleted post (at least its id; its author when X gives it). */
+const XaaDeleteSchema = z.object({ id: z.string(), author_id: z.string().optional() }).passthrough();
 
-/** The text X displays as the tweet's body, and the mentions inside it. */
-export function displayedText(t: Tweet): { text: string; mentions: { id: string; handle: string }[] } {
-  const ext = t.truncated && t.extended_tweet ? t.extended_tweet : undefined;
-  const full = ext?.full_text ?? t.full_text ?? t.text ?? '';
-  const chars = Array.from(full);
-  const [from, to] = ext?.display_text_range ?? t.display_text_range ?? [0, chars.length];
-  const mentions = (ext?.entities ?? t.entities)?.user_mentions ?? [];
-  return {
-    text: chars.slice(from, to).join(''),
-    mentions: mentions
-      .filter((m) => m.indices[0] >= from && m.indices[1] <= to)
-      .map((m) => ({ id: m.id_str, handle: m.screen_name })),
-  };
+/**
+ * Filtered Stream, one line of `GET /2/tweets/search/stream` or one webhook delivery of it:
+ * https://docs.x.com/x-api/posts/filtered-stream/introduction and
+ * https://docs.x.com/x-api/webhooks/stream/introduction (`{"data": Post, "includes", "matching_rules":
+ * [{"id", "tag"}]}`). Recent search pages (`{"data": [Post], "includes", "meta"}`) are split into one such
+ * object per post before they are stored.
+ */
+const StreamSchema = z.object({
+  data: z.object({ id: z.string(), text: z.string() }).passthrough(),
+  includes: z.unknown().optional(),
+  matching_rules: z.array(z.unknown()).optional(),
+});
+
+/** What one delivery asks the wallet to do. */
+type Action =
+  | { kind: 'post'; post: PostedTweet | undefined; botId?: string }
+  | { kind: 'delete'; tweetId: string; userId: string | undefined }
+  | { kind: 'revoke'; raw: unknown }
+  | { kind: 'outcome'; outcome: string };
+
+/** Which format a delivery is in, and what it asks for. */
+export function readDelivery(
+  parsed: unknown,
+): { format: 'aaa' | 'xaa' | 'stream'; actions: Action[] } | undefined {
+  const xaa = XaaSchema.safeParse(parsed);
+  if (xaa.success) {
+    const d = xaa.data.data;
+    if (XAA_POST_EVENTS.has(d.event_type)) {
+      return { format: 'xaa', actions: [{ kind: 'post', post: fromV2Post(d.payload, d.includes) }] };
+    }
+    if (XAA_DELETE_EVENTS.has(d.event_type)) {
+      const del = XaaDeleteSchema.safeParse(d.payload);
+      return {
+        format: 'xaa',
+        actions: [
+          del.success
+            ? { kind: 'delete', tweetId: del.data.id, userId: del.data.author_id ?? d.filter?.user_id }
+            : { kind: 'outcome', outcome: 'malformed_delete' },
+        ],
+      };
+    }
+    return { format: 'xaa', actions: [{ kind: 'outcome', outcome: 'ignored_event_type' }] };
+  }
+  const stream = StreamSchema.safeParse(parsed);
+  if (stream.success) {
+    return {
+      format: 'stream',
+      actions: [{ kind: 'post', post: fromV2Post(stream.data.data, stream.data.includes) }],
+    };
+  }
+  const aaa = AaaSchema.safeParse(parsed);
+  if (!aaa.success || typeof parsed !== 'object' || parsed === null || 'data' in parsed) return undefined;
+  const ev = aaa.data;
+  const botId = ev.for_user_id;
+  const actions: Action[] = [];
+  for (const raw of ev.tweet_create_events ?? [])
+    actions.push({ kind: 'post', post: fromV1Tweet(raw), ...(botId ? { botId } : {}) });
+  for (const raw of ev.tweet_delete_events ?? []) {
+    const del = DeleteSchema.safeParse(raw);
+    actions.push(
+      del.success
+        ? { kind: 'delete', tweetId: String(del.data.status.id), userId: String(del.data.status.user_id) }
+        : { kind: 'outcome', outcome: 'malformed_delete' },
+    );
+  }
+  if (ev.user_event !== undefined) actions.push({ kind: 'revoke', raw: ev.user_event });
+  if (actions.length === 0) actions.push({ kind: 'outcome', outcome: 'ignored_event_type' });
+  return { format: 'aaa', actions };
 }
 
-/** Stores a verified delivery; returns its id. */
-export async function storeEvent(deps: Deps, rawBody: string): Promise<number> {
+/** The X Activity API `event_uuid` of a delivery, if it has one (deliveries are de-duplicated by it). */
+export function eventUuid(parsed: unknown): string | undefined {
+  const xaa = XaaSchema.safeParse(parsed);
+  return xaa.success ? xaa.data.data.event_uuid : undefined;
+}
+
+/**
+ * Stores a verified delivery; returns its id, or `undefined` for an X Activity API event already stored
+ * (same `event_uuid`: X re-delivered it; it was processed or will be, once).
+ */
+export async function storeEvent(
+  deps: Deps,
+  rawBody: string,
+  source: 'webhook' | 'stream' | 'search' = 'webhook',
+): Promise<number | undefined> {
+  let uuid: string | undefined;
+  try {
+    uuid = eventUuid(JSON.parse(rawBody));
+  } catch {
+    uuid = undefined; // not JSON: stored as is, recorded as malformed when processed
+  }
   const [row] = await deps.db.query<{ id: number }>(
-    `INSERT INTO x_events (body, received_at) VALUES ($1, $2) RETURNING id`,
-    [rawBody, deps.clock()],
+    `INSERT INTO x_events (body, received_at, event_uuid, source) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (event_uuid) WHERE event_uuid IS NOT NULL DO NOTHING RETURNING id`,
+    [rawBody, deps.clock(), uuid ?? null, source],
   );
-  return Number(row!.id);
+  return row ? Number(row.id) : undefined;
 }
 
-/** Processes one stored event (idempotent: tweets already seen are skipped) and marks it processed. */
+/** Processes one stored event (idempotent: posts already seen are skipped) and marks it processed. */
 export async function processEvent(deps: Deps, eventId: number, rawBody: string): Promise<string[]> {
   const outcomes: string[] = [];
   let parsed: unknown;
@@ -86,16 +165,23 @@ export async function processEvent(deps: Deps, eventId: number, rawBody: string)
   } catch {
     parsed = undefined;
   }
-  const ev = EventSchema.safeParse(parsed);
-  if (!ev.success) outcomes.push('malformed_event');
+  const delivery = readDelivery(parsed);
+  if (!delivery) outcomes.push('malformed_event');
   else {
-    const botId = ev.data.for_user_id;
-    for (const raw of ev.data.tweet_create_events ?? [])
-      outcomes.push(await processTweet(deps, eventId, raw, botId));
-    for (const raw of ev.data.tweet_delete_events ?? []) outcomes.push(await processDelete(deps, raw));
-    if (ev.data.user_event !== undefined) outcomes.push(await processUserEvent(deps, ev.data.user_event));
-    if (!ev.data.tweet_create_events && !ev.data.tweet_delete_events && ev.data.user_event === undefined) {
-      outcomes.push('ignored_event_type');
+    for (const action of delivery.actions) {
+      if (action.kind === 'post') {
+        outcomes.push(
+          action.post ? await decidePost(deps, eventId, action.post, action.botId) : 'malformed_tweet',
+        );
+      } else if (action.kind === 'delete') {
+        const { tweetId, userId } = action;
+        outcomes.push(
+          TWEET_ID_RE.test(tweetId) && userId && X_USER_ID_RE.test(userId)
+            ? await decideDeletedPost(deps, { tweetId, authorId: userId })
+            : 'malformed_delete',
+        );
+      } else if (action.kind === 'revoke') outcomes.push(await processUserEvent(deps, action.raw));
+      else outcomes.push(action.outcome);
     }
   }
   await deps.db.query(`UPDATE x_events SET processed_at = $2, outcome = $3 WHERE id = $1`, [
@@ -120,41 +206,6 @@ export async function processPendingEvents(deps: Deps, olderThanMs = 30_000, bat
     }
   }
   return rows.length;
-}
-
-/** A v1.1 tweet object of a delivery, as the post decide-post.ts decides. */
-export function toPostedTweet(t: Tweet): PostedTweet {
-  const shown = displayedText(t);
-  return {
-    id: t.id_str,
-    authorId: t.user.id_str,
-    authorHandle: t.user.screen_name,
-    text: shown.text,
-    mentions: shown.mentions,
-    repost: t.retweeted_status != null,
-    quote: !!t.is_quote_status || t.quoted_status != null,
-    firstVersionId: t.edit_history?.initial_tweet_id ?? t.edit_history?.edit_tweet_ids?.[0] ?? t.id_str,
-  };
-}
-
-async function processTweet(
-  deps: Deps,
-  eventId: number,
-  raw: unknown,
-  botId: string | undefined,
-): Promise<string> {
-  const parsed = TweetSchema.safeParse(raw);
-  if (!parsed.success) return 'malformed_tweet';
-  return decidePost(deps, eventId, toPostedTweet(parsed.data), botId);
-}
-
-async function processDelete(deps: Deps, raw: unknown): Promise<string> {
-  const parsed = DeleteSchema.safeParse(raw);
-  if (!parsed.success) return 'malformed_delete';
-  const tweetId = String(parsed.data.status.id);
-  const userId = String(parsed.data.status.user_id);
-  if (!TWEET_ID_RE.test(tweetId)) return 'malformed_delete';
-  return decideDeletedPost(deps, { tweetId, authorId: userId });
 }
 
 /**

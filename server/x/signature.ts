@@ -1,5 +1,5 @@
 /**
- * X Account Activity API webhook security (research/wallet-security.md §2.1): the CRC answer and the
+ * X Account Activity API webhook security (SECURITY.md "Webhook"): the CRC answer and the
  * `x-twitter-webhooks-signature` check, both HMAC-SHA256 with the app's consumer secret, base64.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * Red team (issue 7): abuse of the X webhook. Bad, missing and replayed signatures; the same tweet delivered twice
+ * Attacks: abuse of the X webhook. Bad, missing and replayed signatures; the same tweet delivered twice
  * and concurrently; payment tweets from unlinked or impersonating accounts (right handle, wrong X user id); a
  * tweet edited after posting (X gives the edit a new id). None of them may pay, or pay twice.
  */

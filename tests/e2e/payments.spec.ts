@@ -1,10 +1,12 @@
 /**
- * The payment flows end to end (issue 5 item 9): the built extension in Chromium, the offline X pages, and the
+ * The payment flows end to end: the built extension in Chromium, the offline X pages, and the
  * REAL wallet server (tests/e2e/wallet-server.ts: demo seed, in-memory database, ephemeral port). Tweets reach
  * the server's webhook signed as X would sign them. One server per worker: each test signs in afresh and checks
  * changes relative to what it found.
  */
+import { randomInt } from 'node:crypto';
 import type { Page } from '@playwright/test';
+import { formatAmount } from '../../core/money';
 import { ME, USERS } from '../fixtures/x/data';
 import { closedShadowText, openX, payButtonInfo, payButtonOf } from './pages/x';
 import {
@@ -22,11 +24,9 @@ import {
 
 const alice = USERS.find((u) => u.handle === 'alice')!;
 const BOT = { handle: 'SMoneyfr', userId: '100000000000000009' };
-const euros = (cents: number) =>
-  new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' }).format(cents / 100);
-let tweetSeq = 0;
-/** A fresh X post id for a delivered tweet. */
-const newTweetId = () => `19${String(Date.now()).padStart(15, '0')}${tweetSeq++}`;
+const euros = (cents: number) => formatAmount(cents, 'en');
+/** A fresh X post id for a delivered tweet: 19 digits, random (never the clock), unique across test runs. */
+const newTweetId = () => `19${randomInt(1e8, 1e9)}${randomInt(1e7, 1e8)}`;
 
 function payOnProfile(x: Page, handle: string) {
   return async () => {

@@ -1,5 +1,5 @@
 /**
- * Red team (issue 7): a hostile x.com page, with the built extension in Chromium. A script in the page's own world
+ * Attacks: a hostile x.com page, with the built extension in Chromium. A script in the page's own world
  * tries every door to the extension: runtime messaging with our id, our storage, fetching, framing or opening the
  * confirm window, forged `window.postMessage`. None may reach the confirm step. And the content script's isolated
  * world (which a compromised renderer could drive) cannot read the tokens in `storage.session`.

@@ -1,5 +1,5 @@
 /**
- * Red team (issue 7): a hostile X page against our Pay button, on the offline X pages with the built extension.
+ * Attacks: a hostile X page against our Pay button, on the offline X pages with the built extension.
  * The page's own scripts (page.evaluate / addInitScript run in the page's world) fire synthetic clicks and keys,
  * forge look-alike buttons, clone and move ours, rewrite the post's author under it and flood it. None of that may
  * reach the confirm step; a real click routed through a clickjacking layout reaches a confirm window that names the

@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { TokenPair } from '../../core/wallet-types';
 import type { SeedFile } from '../../server/seed';
 import { startWalletServer, type WalletServerOptions } from '../../server/start';
-import { tweetCreateEvents, tweetDeleteEvents, tweetObject, type TweetUser } from '../helpers/x-payload';
+import { tweetCreateEvents, tweetDeleteEvents, tweetObject, type TweetInput } from '../helpers/x-payload';
 import { xSignature } from '../../server/x/signature';
 
 /** The X consumer secret of every test wallet. */
@@ -24,17 +24,11 @@ export const BOT_X_USER_ID = '100000000000000009';
 export const DEMO_SEED = path.resolve('server/seed/demo.json');
 export const DEMO_PASSWORD = 'demo-password';
 
-export interface DeliverTweetInput {
-  tweetId: string;
-  text: string;
-  /** The author's X user id and handle. */
-  userId: string;
-  handle: string;
-  /** Users mentioned in the text (each `@handle` must appear in it), with their X user ids. */
-  mentions?: TweetUser[];
-  /** When the tweet replies to a post: X puts these mentions before the text, outside display_text_range. */
-  replyTo?: { tweetId: string; users: TweetUser[] };
-}
+/** A tweet to deliver: its id, text, author and mentions (`forUserId`, retweets and quotes are not needed here). */
+export type DeliverTweetInput = Pick<
+  TweetInput,
+  'tweetId' | 'text' | 'userId' | 'handle' | 'mentions' | 'replyTo'
+>;
 
 export interface TestWallet {
   url: string;
@@ -51,7 +45,7 @@ export interface TestWallet {
 export async function startTestWallet(
   opts: { seed?: string | SeedFile } & Pick<
     WalletServerOptions,
-    'databaseUrl' | 'clock' | 'config' | 'log'
+    'databaseUrl' | 'clock' | 'config' | 'log' | 'x' | 'xBotUserId' | 'replies'
   > = {},
 ): Promise<TestWallet> {
   const server = await startWalletServer({
@@ -67,6 +61,9 @@ export async function startTestWallet(
     ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.config ? { config: opts.config } : {}),
+    ...(opts.x ? { x: opts.x } : {}),
+    ...(opts.xBotUserId ? { xBotUserId: opts.xBotUserId } : {}),
+    ...(opts.replies ? { replies: opts.replies } : {}),
   });
   const postSigned = async (payload: unknown) => {
     const body = JSON.stringify(payload);
@@ -92,19 +89,7 @@ export async function startTestWallet(
       if (res.status !== 200) throw new Error(`login answered ${res.status}: ${await res.text()}`);
       return (await res.json()) as TokenPair;
     },
-    deliverTweet: (t) =>
-      postSigned(
-        tweetCreateEvents(BOT_X_USER_ID, [
-          tweetObject({
-            tweetId: t.tweetId,
-            text: t.text,
-            userId: t.userId,
-            handle: t.handle,
-            ...(t.mentions ? { mentions: t.mentions } : {}),
-            ...(t.replyTo ? { replyTo: t.replyTo } : {}),
-          }),
-        ]),
-      ),
+    deliverTweet: (t) => postSigned(tweetCreateEvents(BOT_X_USER_ID, [tweetObject(t)])),
     deleteTweet: (t) => postSigned(tweetDeleteEvents(BOT_X_USER_ID, [t])),
     async sweep() {
       await server.sweep();

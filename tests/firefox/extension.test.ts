@@ -225,6 +225,9 @@ describe('Firefox: paying on X with the real wallet server', () => {
     const me = await walletGet<{ balance: { availableCents: number } }>(wallet, '/v1/me');
     assert.equal(me.balance.availableCents, 100_000);
     assert.equal(await balance?.evaluate((el) => el.textContent?.trim()), '€1,000.00');
+    // The X account card (Sign in with X) shows the account's linked handle.
+    const linked = await popup.waitForSelector('[data-testid="x-link-status"]', TIMEOUT);
+    assert.equal(await linked?.evaluate((el) => el.textContent?.trim()), 'Linked as @tp_me');
     await popup.close();
   });
 

@@ -113,7 +113,7 @@ export async function launchFirefox(extensionDir = '.output/firefox-mv2'): Promi
       async openExtensionPage(file, { window = false } = {}) {
         const page = await browser.newPage(window ? { type: 'window' } : undefined);
         const url = extensionUrl(file);
-        // Not awaited on purpose: with BiDi, goto() to moz-extension:// never resolves (toolchain.md §4).
+        // Not awaited on purpose: with BiDi, goto() to moz-extension:// never resolves.
         page.goto(url, { timeout: 0 }).catch(() => undefined);
         // Polled from here rather than with waitForFunction, which fails ("Waiting failed") when the
         // navigation replaces the document it runs in.

@@ -3,6 +3,7 @@
  * the background's handlers: bearer tokens with refresh, Idempotency-Keys replayed, payments listed newest first.
  * The real server is exercised end to end in tests/e2e. Not used by production code.
  */
+import { formatTweetAmount } from '../../core/money';
 import { DEFAULT_CONFIG } from '../../core/rules';
 import { createFakeFetch, json, problem, type RecordedCall } from './fake-fetch';
 import type { Me, Payment, Recipient, WalletConfig } from '../../core/wallet-types';
@@ -134,7 +135,7 @@ export function createFakeWallet() {
             request,
           };
         } else {
-          const tweetText = `@SMoneyfr #envoyer ${b.amountCents / 100}EUR @${b.recipientHandle}${b.message ? ` ${b.message}` : ''}`;
+          const tweetText = `@SMoneyfr #envoyer ${formatTweetAmount(b.amountCents)}EUR @${b.recipientHandle}${b.message ? ` ${b.message}` : ''}`;
           const p = newPayment({
             amountCents: b.amountCents,
             mode: b.mode,

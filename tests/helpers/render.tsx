@@ -4,19 +4,11 @@ import { act } from 'preact/test-utils';
 import { makeI18n, type Lang } from '../../utils/i18n';
 import { I18nContext } from '../../components/i18n-context';
 
-/** A locale-faithful money formatter for tests (cents → "12,50 €" / "€12.50"), integers only. */
-export function testMoney(cents: number, lang: Lang): string {
-  const euros = Math.trunc(Math.abs(cents) / 100);
-  const rest = String(Math.abs(cents) % 100).padStart(2, '0');
-  const sign = cents < 0 ? '-' : '';
-  return lang === 'fr' ? `${sign}${euros},${rest} €` : `${sign}€${euros}.${rest}`;
-}
-
 export function mount(ui: ComponentChildren, lang: Lang = 'en'): HTMLElement {
   const container = document.createElement('div');
   document.body.append(container);
   act(() => {
-    render(<I18nContext.Provider value={makeI18n(lang, testMoney)}>{ui}</I18nContext.Provider>, container);
+    render(<I18nContext.Provider value={makeI18n(lang)}>{ui}</I18nContext.Provider>, container);
   });
   return container;
 }

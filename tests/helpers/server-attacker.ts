@@ -1,5 +1,5 @@
 /**
- * Red-team harness (issue 7): an in-process wallet (PGlite in memory, demo seed, sandbox, a known X secret) with
+ * Attacker's harness: an in-process wallet (PGlite in memory, demo seed, sandbox, a known X secret) with
  * captured logs, a request helper, and ledger snapshots to prove that a refused request stored nothing.
  */
 import path from 'node:path';

@@ -94,3 +94,84 @@ export function tweetDeleteEvents(forUserId: string, deletes: { tweetId: string;
     })),
   };
 }
+
+/** A v2 Post with its `includes.users`, as the X Activity API, Filtered Stream and search send it. */
+export interface V2Post {
+  post: Record<string, unknown>;
+  includes: { users: { id: string; username: string; name: string }[] };
+}
+
+/**
+ * The v2 form of the same tweet (docs.x.com/x-api/fundamentals/data-dictionary): `entities.mentions` with
+ * code-point `start`/`end`, `referenced_tweets`, `edit_history_tweet_ids` (oldest first; `editOf` gives the
+ * chain before this version), `note_tweet` when the text is over 280 characters.
+ */
+export function postV2(t: TweetInput & { editOf?: string[] }): V2Post {
+  const prefix = t.replyTo ? t.replyTo.users.map((u) => `@${u.handle} `).join('') : '';
+  const full = prefix + t.text;
+  const users = [...(t.replyTo?.users ?? []), ...(t.mentions ?? [])];
+  const mentions = users.map((u) => {
+    const needle = `@${u.handle}`.toLowerCase();
+    const from = t.replyTo?.users.includes(u) ? 0 : prefix.length;
+    const at = full.toLowerCase().indexOf(needle, from);
+    if (at < 0) throw new Error(`@${u.handle} is not in the text`);
+    const i = cp(full.slice(0, at));
+    return { start: i, end: i + cp(needle), username: u.handle, id: u.userId };
+  });
+  const long = cp(full) > 280;
+  const refs = [
+    ...(t.replyTo ? [{ type: 'replied_to', id: t.replyTo.tweetId }] : []),
+    ...(t.quote ? [{ type: 'quoted', id: '1' }] : []),
+    ...(t.retweet ? [{ type: 'retweeted', id: '1' }] : []),
+  ];
+  const shownText = long ? Array.from(full).slice(0, 280).join('') : full;
+  const post: Record<string, unknown> = {
+    id: t.tweetId,
+    text: t.retweet ? `RT @${t.handle}: ${shownText}` : shownText,
+    author_id: t.retweet ? '999' : t.userId,
+    created_at: new Date().toISOString(),
+    lang: 'fr',
+    conversation_id: t.replyTo?.tweetId ?? t.tweetId,
+    display_text_range: [cp(prefix), cp(shownText)],
+    edit_history_tweet_ids: [...(t.editOf ?? []), t.tweetId],
+    entities: { mentions: mentions.filter((m) => m.end <= cp(shownText)) },
+    ...(refs.length ? { referenced_tweets: refs } : {}),
+    ...(long ? { note_tweet: { text: full, entities: { mentions } } } : {}),
+  };
+  const author = t.retweet ? { id: '999', username: 'retweeter' } : { id: t.userId, username: t.handle };
+  return {
+    post,
+    includes: {
+      users: [author, ...users.map((u) => ({ id: u.userId, username: u.handle }))].map((u) => ({
+        ...u,
+        name: u.username,
+      })),
+    },
+  };
+}
+
+/**
+ * An X Activity API event (docs.x.com/x-api/activity/event-payloads): `{"data": {"event_uuid", "filter",
+ * "event_type", "tag", "payload", "includes"}}`.
+ */
+export function xaaEvent(
+  eventType: string,
+  payload: Record<string, unknown>,
+  opts: { eventUuid: string; filterUserId: string; includes?: V2Post['includes'] },
+): Record<string, unknown> {
+  return {
+    data: {
+      event_uuid: opts.eventUuid,
+      filter: { user_id: opts.filterUserId },
+      event_type: eventType,
+      tag: 'tweetez-payez',
+      payload,
+      includes: opts.includes ?? {},
+    },
+  };
+}
+
+/** A Filtered Stream delivery (stream line or webhook body): `{"data", "includes", "matching_rules"}`. */
+export function streamDelivery(p: V2Post, rule = { id: '1', tag: 'payments' }): Record<string, unknown> {
+  return { data: p.post, includes: p.includes, matching_rules: [rule] };
+}

@@ -1,5 +1,5 @@
 /**
- * Durability (issue 3 item 9): payments over HTTP with Idempotency-Keys, `kill -9` of the server in the
+ * Durability: payments over HTTP with Idempotency-Keys, `kill -9` of the server in the
  * middle, restart on the same data; then every payment that got a 201 exists exactly once (by id, by
  * replaying its key, and in the database), nothing refused was paid, and the ledger's invariants hold.
  * On PGlite (a temp folder) and, when DATABASE_URL is set, on a fresh PostgreSQL database.

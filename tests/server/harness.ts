@@ -157,7 +157,12 @@ export class ServerProcess {
     return this.lines.slice(-n).join('\n');
   }
 
-  async start(timeoutMs = 60_000): Promise<number> {
+  /**
+   * Starts the server and resolves once it answers /v1/health; rejects as soon as it exits. The time limit only
+   * stops a server that hangs: a PGlite recovering after kill -9 on a machine whose cores are all busy was seen
+   * taking over a minute, so it is generous.
+   */
+  async start(timeoutMs = 240_000): Promise<number> {
     if (this.child) throw new Error('server already running');
     this.expectExit = false;
     const env: Record<string, string> = {

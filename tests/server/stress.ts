@@ -1,5 +1,5 @@
 /**
- * Faults under load (issue 7 item 5): payments from many concurrent clients with retries, duplicate
+ * Faults under load: payments from many concurrent clients with retries, duplicate
  * Idempotency-Keys and key reuse, through a proxy that cuts connections, while the server is killed
  * (SIGKILL) and restarted on the same data and, on PostgreSQL, its backends are terminated
  * (pg_terminate_backend). Then the audit of load.ts. Used by tests/server/stress.test.ts (short) and

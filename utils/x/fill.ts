@@ -1,5 +1,5 @@
 /**
- * Putting text into X's Draft.js composer and checking that X took it (x-dom.md §8): a synthetic paste first
+ * Putting text into X's Draft.js composer and checking that X took it (docs/ARCHITECTURE.md, journey 2): a synthetic paste first
  * (Draft's onPaste reads clipboardData and splits lines into blocks), then `execCommand('insertText')` line by
  * line as a fallback. Success means the editor holds exactly the text AND its Post button is enabled: a DOM-only
  * change that X's model never saw leaves the button disabled. Never submits.
@@ -50,7 +50,7 @@ function caretAtEnd(editor: HTMLElement): void {
   selection.addRange(range);
 }
 
-/** `execCommand` insertion: each line as text, `insertParagraph` between lines (keeps paragraphs, x-dom.md §8). */
+/** `execCommand` insertion: each line as text, `insertParagraph` between lines (keeps paragraphs). */
 function typeLines(editor: HTMLElement, text: string): void {
   const doc = editor.ownerDocument;
   doc.getSelection()?.selectAllChildren(editor);

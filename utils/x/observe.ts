@@ -1,5 +1,5 @@
 /**
- * One MutationObserver for the whole content script (x-dom.md §2, §6), bound to the script's context
+ * One MutationObserver for the whole content script (docs/ARCHITECTURE.md, journey 1), bound to the script's context
  * (lifecycle.ts): it disconnects when the script is invalidated (extension reloaded or updated).
  *
  * Work is proportional to what changed: each batch of mutation records is reduced to the added elements and

@@ -1,8 +1,8 @@
 /**
  * Pure parsers of X pages: DOM or URL in, data out. No side effects, no `browser.*`; the document or element
  * is always a parameter, so they run on the offline fixtures under happy-dom (page.test.ts).
- * They fail closed: whenever the recipient is not certain they return `null` (anchors.md §0.2 — the wrong
- * recipient is the costliest bug class).
+ * They fail closed: whenever the recipient is not certain they return `null` (the wrong recipient is the
+ * costliest bug class).
  */
 import { HANDLE_PATTERN, HANDLE_RE, isReservedPath, TWEET_ID_RE, X_ID_PATTERN } from '../../core/x-ids';
 import * as s from './selectors';
@@ -14,7 +14,8 @@ export interface PostTarget {
 }
 
 export type Theme = 'light' | 'dark';
-export type Lang = 'en' | 'fr';
+export type { Lang } from '../../core/lang';
+import type { Lang } from '../../core/lang';
 
 /** `/<handle>` and its tabs (CPFT `URL_PROFILE_RE`); anything deeper (a status, /photo) is not the profile page. */
 const PROFILE_PATH_RE = new RegExp(

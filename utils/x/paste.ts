@@ -1,6 +1,6 @@
 /**
  * A synthetic paste that X's Draft.js composer accepts, from a content script, in Chromium and in Firefox
- * (x-dom.md §8: Draft reads `event.clipboardData` in its React `onPaste` handler).
+ * (Draft reads `event.clipboardData` in its React `onPaste` handler).
  *
  * - Chromium: `new ClipboardEvent('paste', { clipboardData })` with a `DataTransfer` holding `text/plain`.
  *   DOM objects are shared between the isolated world and the page, so the page reads the text.

@@ -1,12 +1,12 @@
 /**
- * Every X (x.com / twitter.com) selector the extension uses, and nowhere else (DESIGN.md, x-dom.md §9).
+ * Every X (x.com / twitter.com) selector the extension uses, and nowhere else.
  *
  * Only `data-testid`, ARIA roles and document structure: never React Native Web's atomic class names
  * (`css-175oi2r`, `r-…`), which change with every X release, and never localized text.
  * When X changes its pages, this file (and `page.ts`, which interprets the matches) is what gets fixed.
  */
 
-/** Our own marker: the host element of a Pay button carries it (DESIGN.md "Test hooks"). */
+/** Our own marker: the host element of a Pay button carries it (docs/ARCHITECTURE.md "Test hooks"). */
 export const PAY_HOST_ATTR = 'data-tweetez-payez';
 export const PAY_HOST = `[${PAY_HOST_ATTR}]`;
 export const PAY_HOST_TWEET = `[${PAY_HOST_ATTR}="tweet"]`;

@@ -172,7 +172,7 @@ describe('confirm window handlers', () => {
     });
     expect(send).toHaveBeenCalledWith(
       tab.id,
-      { type: 'fillComposer', data: { text: '@SMoneyfr #envoyer 12.5EUR @bob', replyToTweetId: '123' } },
+      { type: 'fillComposer', data: { text: '@SMoneyfr #envoyer 12,50EUR @bob', replyToTweetId: '123' } },
       { frameId: 0 },
     );
     expect(wallet.paymentCalls()[0]?.body).toMatchObject({ replyToTweetId: '123', mode: 'tweet' });

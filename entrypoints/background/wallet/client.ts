@@ -1,5 +1,5 @@
 /**
- * The wallet API client (shared/wallet-api.md), background only. Base URL from the settings; every call goes
+ * The wallet API client (docs/wallet-api.md), background only. Base URL from the settings; every call goes
  * through {@link sendWithRetry} (timeout, retries with the same Idempotency-Key, typed failures). Authenticated
  * calls refresh the access token ahead of expiry, and on a 401 refresh once and retry; a refused refresh means
  * signed out (tokens cleared).
@@ -168,6 +168,11 @@ export class WalletClient {
 
   me(): Promise<ApiResult<Me>> {
     return this.authed<Me>('GET', '/v1/me');
+  }
+
+  /** Starts "Sign in with X": the address of X's consent page (valid once, for 10 minutes). */
+  startXLink(): Promise<ApiResult<{ authorizeUrl: string }>> {
+    return this.authed<{ authorizeUrl: string }>('POST', '/v1/me/x-link');
   }
 
   recipient(handle: string): Promise<ApiResult<Recipient>> {

@@ -1,14 +1,15 @@
 /**
- * Status tracking (issue 5 item 5): compares the payments the wallet returns with the last status seen for each,
+ * Status tracking: compares the payments the wallet returns with the last status seen for each,
  * notifies the transitions that matter (completed, claimable, refunded, failed, and a hand-typed payment waiting
  * for confirmation) exactly once, and keeps the toolbar badge at the number of payments awaiting the user's
  * confirmation. Background only.
  */
+import type { Lang } from '../../../core/lang';
+import { formatAmount } from '../../../core/money';
+import type { Payment, PaymentStatus } from '../../../core/wallet-types';
+import { isNoticeEvent, noticeText } from '../../../utils/i18n';
 import { createLock } from '../../../utils/serial';
 import { trackedItem, type TrackedStatuses } from '../../../utils/storage';
-import type { Payment, PaymentStatus } from '../../../core/wallet-types';
-
-export type Lang = 'fr' | 'en';
 
 export interface Notice {
   title: string;
@@ -18,63 +19,22 @@ export interface Notice {
 /** At most this many payment statuses are remembered (the oldest are forgotten first). */
 const MAX_TRACKED = 500;
 
-/** Euros for a notification, in the user's language ("5,00 €" / "€5.00"). Display only: no arithmetic. */
-export function formatEuros(cents: number, lang: Lang): string {
-  return new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
-    style: 'currency',
-    currency: 'EUR',
-  }).format(cents / 100);
-}
-
 const withTracked = createLock();
 
 const at = (handle: string | null) => (handle ? `@${handle}` : '?');
 
 /** The notification for a payment that just reached `payment.status`, or null if that status is not notified. */
 export function noticeFor(payment: Payment, lang: Lang): Notice | null {
-  const fr = lang === 'fr';
-  const amount = formatEuros(payment.amountCents, lang);
-  const to = at(payment.recipient.handle);
-  const from = at(payment.payer.handle);
-  if (payment.direction === 'received') {
-    if (payment.status !== 'completed') return null;
-    return fr
-      ? { title: 'Paiement reçu', message: `${from} vous a payé ${amount}.` }
-      : { title: 'Payment received', message: `${from} paid you ${amount}.` };
-  }
-  switch (payment.status) {
-    case 'completed':
-      return fr
-        ? { title: 'Paiement effectué', message: `${amount} payés à ${to}.` }
-        : { title: 'Payment completed', message: `${amount} paid to ${to}.` };
-    case 'claimable':
-      return fr
-        ? {
-            title: 'Paiement en attente du bénéficiaire',
-            message: `${to} n'a pas encore de portefeuille : ${amount} lui sont réservés jusqu'à ce qu'il en ouvre un (remboursé sinon).`,
-          }
-        : {
-            title: 'Payment waiting for the recipient',
-            message: `${to} has no wallet yet: ${amount} are held until they open one (refunded otherwise).`,
-          };
-    case 'refunded':
-      return fr
-        ? { title: 'Paiement remboursé', message: `${amount} pour ${to} vous ont été rendus.` }
-        : { title: 'Payment refunded', message: `${amount} for ${to} came back to you.` };
-    case 'failed':
-      return fr
-        ? { title: 'Paiement échoué', message: `Le paiement de ${amount} à ${to} a échoué.` }
-        : { title: 'Payment failed', message: `The payment of ${amount} to ${to} failed.` };
-    case 'awaiting_confirmation':
-      return fr
-        ? {
-            title: 'Paiement à confirmer',
-            message: `Confirmez ou annulez ${amount} à ${to} dans Tweetez Payez.`,
-          }
-        : { title: 'Payment to confirm', message: `Confirm or cancel ${amount} to ${to} in Tweetez Payez.` };
-    default:
-      return null;
-  }
+  // A payee only hears of a completed payment; a payer of each status that has a notice.
+  const event =
+    payment.direction === 'received' ? payment.status === 'completed' && 'received' : payment.status;
+  if (!event || !isNoticeEvent(event)) return null;
+  const params = {
+    amount: formatAmount(payment.amountCents, lang),
+    to: at(payment.recipient.handle),
+    from: at(payment.payer.handle),
+  };
+  return noticeText(lang, event, params);
 }
 
 /** Number of payments waiting for this user's confirmation (payer side). */
