@@ -1,4 +1,5 @@
 import preact from '@preact/preset-vite';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'wxt';
 import { LOCAL_WALLET_PATTERNS } from './utils/host-permission';
 
@@ -13,6 +14,17 @@ export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   imports: false,
   vite: () => ({ plugins: [preact()] }),
+  hooks: {
+    // The content script gets a small `wxt/browser` of its own (utils/x/browser-shim.ts), not the polyfill.
+    'vite:build:extendConfig': (entrypoints, config) => {
+      if (!entrypoints.every((e) => e.type === 'content-script')) return;
+      const shim = fileURLToPath(new URL('./utils/x/browser-shim.ts', import.meta.url));
+      const resolve = (config.resolve ??= {});
+      const alias = resolve.alias;
+      if (Array.isArray(alias)) alias.unshift({ find: /^wxt\/browser$/, replacement: shim });
+      else resolve.alias = { ...(alias as Record<string, string> | undefined), 'wxt/browser': shim };
+    },
+  },
   zip: {
     // The sources zip addons.mozilla.org asks for holds only what builds the extension (see README,
     // "Building from source"); the wallet server, tests, benchmarks, docs and local data stay out.

@@ -3,7 +3,9 @@ import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Payment, Recipient } from '../core/wallet-types';
 import { AmountPicker, resolveAmount, type AmountChoice, type ParseAmount } from './AmountPicker';
+import type { sendMessage } from '../utils/messaging';
 import { BalanceCard } from './BalanceCard';
+import { PageHealthNotice } from './PageHealthNotice';
 import { PaymentList, tweetUrl } from './PaymentList';
 import { RecipientCard } from './RecipientCard';
 import { StatusBadge, statusTone } from './StatusBadge';
@@ -218,5 +220,31 @@ describe('RecipientCard', () => {
     expect(byTestId(root, 'recipient-name').textContent).toBe('<i>Carol</i>');
     expect(root.querySelector('i')).toBeNull();
     expect(root.querySelector('[data-testid="recipient-unregistered"]')).toBeNull();
+  });
+});
+
+describe('PageHealthNotice', () => {
+  it('says in plain words, in English and French, that the Pay buttons are paused in this tab', async () => {
+    for (const [lang, words] of [
+      ['en', 'X changed its page; Pay buttons are paused here'],
+      ['fr', 'X a changé sa page ; les boutons Payer sont en pause ici'],
+    ] as const) {
+      const send = vi.fn(async () => ({ ok: true, paused: true })) as unknown as typeof sendMessage;
+      const root = mount(<PageHealthNotice send={send} />, lang);
+      await act(async () => undefined);
+      expect(byTestId(root, 'page-paused').textContent).toContain(words);
+    }
+  });
+
+  it('shows nothing when the page is fine or the background cannot say', async () => {
+    for (const reply of [
+      { ok: true, paused: false },
+      { ok: false, code: 'internal' },
+    ]) {
+      const send = vi.fn(async () => reply) as unknown as typeof sendMessage;
+      const root = mount(<PageHealthNotice send={send} />);
+      await act(async () => undefined);
+      expect(root.querySelector('[data-testid="page-paused"]')).toBeNull();
+    }
   });
 });

@@ -80,6 +80,8 @@ export const messages = {
   'popup.composerChanged':
     'A payment tweet Tweetez Payez wrote in X was changed before it was posted. Check the amount and the recipient in X before you post it.',
   'popup.payHandle': 'Pay @{handle}',
+  'popup.paused':
+    'X changed its page; Pay buttons are paused here — you can still pay the profile in this tab from here.',
   'popup.offlineTitle': 'Wallet unreachable',
   'popup.offline':
     'Cannot reach your wallet server at {url}. Check your connection or the server address in Settings.',

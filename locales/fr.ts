@@ -73,6 +73,8 @@ export const messages: Messages = {
   'popup.composerChanged':
     'Un tweet de paiement écrit par Tweetez Payez dans X a été modifié avant sa publication. Vérifiez le montant et le destinataire dans X avant de le publier.',
   'popup.payHandle': 'Payer @{handle}',
+  'popup.paused':
+    'X a changé sa page ; les boutons Payer sont en pause ici — vous pouvez toujours payer le profil de cet onglet d’ici.',
   'popup.offlineTitle': 'Portefeuille injoignable',
   'popup.offline':
     'Impossible de joindre le serveur de votre portefeuille ({url}). Vérifiez votre connexion ou l’adresse du serveur dans les réglages.',

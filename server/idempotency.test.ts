@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson, IN_FLIGHT_STALE_MS } from './idempotency';
-import { setupWallet, uniq, type TestWallet, type User } from '../tests/helpers/server-app';
+import { itOnPostgres, setupWallet, uniq, type TestWallet, type User } from '../tests/helpers/server-app';
 
 let w: TestWallet;
 beforeAll(async () => {
@@ -178,11 +178,7 @@ describe('Idempotency-Key', () => {
     }
   });
 
-  // PGlite runs one statement at a time, so there a payment is never seen half-written (next test): this test
-  // exists only in the PostgreSQL run (registered there, so no run reports it skipped).
-  const itOnPostgres = (name: string, fn: () => Promise<void>) => {
-    if (process.env.WALLET_TEST_DB === 'postgres') it(name, fn);
-  };
+  // PGlite runs one statement at a time, so there a payment is never seen half-written (next test).
   itOnPostgres(
     'a payment whose key is being written by another request → 409 idempotency_in_flight',
     async () => {

@@ -10,6 +10,7 @@
  * never thrown strings. Nothing in the content-script sections may carry tokens, balances or wallet data.
  */
 import { browser } from 'wxt/browser';
+import type { PageHealthReport } from './x/health';
 import type { ErrorCode, Me, Payment, PaymentMode, Recipient, WalletConfig } from '../core/wallet-types';
 
 export type Result<T, C extends string = string> =
@@ -36,6 +37,11 @@ export type FillComposerCode = 'no_composer' | 'verify_failed' | 'invalid_reques
 export interface ContentToBackground {
   /** The in-page Pay button asks for a payment; the background opens the trusted confirm window. */
   requestPayment(data: RequestPaymentData): Result<{ requestId: string }, RequestPaymentCode>;
+  /**
+   * The page's health check (utils/x/health.ts): counts only. When the page shows posts or a profile and no Pay
+   * button could be placed, the background says so on the toolbar badge of that tab and in the popup.
+   */
+  reportPageHealth(data: PageHealthReport): Result<object, 'invalid_request' | 'forbidden'>;
   /**
    * The composer this tab's content script filled no longer holds the payment tweet (`changed: true`: the page
    * or the user rewrote it), or it does again / is gone (`false`). The popup warns while one is changed.
@@ -122,6 +128,8 @@ export interface PageToBackground {
    * user back to the wallet, which links the account (pages then see `me.xHandle` in `getSession`).
    */
   startXLink(data: Record<string, never>): Result<object, PageErrorCode>;
+  /** Whether the X page in the active tab shows posts or a profile but no Pay button could be placed there. */
+  getTabHealth(data: Record<string, never>): Result<{ paused: boolean }, PageErrorCode>;
   /** The popup's "Pay @handle": opens the confirm window for the profile or post in the active tab. */
   payActiveTab(data: Record<string, never>): Result<{ requestId: string }, PageErrorCode>;
 }

@@ -181,6 +181,14 @@ export const requestsItem = storage.defineItem<Record<string, PendingRequest>>('
   fallback: {},
 });
 
+/**
+ * The health check of each X tab's page (utils/x/health.ts): tab id → true when it shows posts or a profile but
+ * no Pay button could be placed. Session-only; a closed tab is forgotten.
+ */
+export const tabHealthItem = storage.defineItem<Record<string, boolean>>('session:tabHealth', {
+  fallback: {},
+});
+
 /** The open confirm window and the request it shows. */
 export interface ConfirmWindowState {
   windowId: number;

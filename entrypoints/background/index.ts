@@ -11,6 +11,7 @@ import { WalletClient } from './wallet/client';
 import { hasUnfinishedIntents, reconcileIntents } from './wallet/intents';
 import { composerChanged } from './handlers/composer';
 import { confirmHandlers } from './handlers/confirm';
+import { forgetTabHealth, healthHandlers, reportPageHealth } from './handlers/health';
 import { paymentHandlers } from './handlers/payments';
 import { requestPayment } from './handlers/request-payment';
 import { sessionHandlers } from './handlers/session';
@@ -31,19 +32,21 @@ export default defineBackground(() => {
 
   const route = createRouter(
     {
-      content: { requestPayment, composerChanged },
+      content: { requestPayment, composerChanged, reportPageHealth },
       page: {
         ...sessionHandlers(client),
         ...paymentHandlers(client),
         ...confirmHandlers(client),
         ...tabHandlers,
         ...xLinkHandlers(client),
+        ...healthHandlers,
       },
     },
     { runtimeId: browser.runtime.id, extensionBase: browser.runtime.getURL('/'), onAccepted: reconcile },
   );
   browser.runtime.onMessage.addListener((message, sender) => route(message, sender));
   browser.windows.onRemoved.addListener((windowId) => void onWindowRemoved(windowId));
+  browser.tabs.onRemoved.addListener((tabId) => void forgetTabHealth(tabId));
 
   const wake = () => {
     reconcile();

@@ -14,7 +14,9 @@ export type Handler<K extends keyof ContentToBackground | keyof PageToBackground
 
 export interface Routes {
   /** Messages from the content script (untrusted: an X tab). */
-  content: { [K in keyof ContentToBackground]: Handler<K> };
+  content: { requestPayment: Handler<'requestPayment'> } & {
+    [K in Exclude<keyof ContentToBackground, 'requestPayment'>]?: Handler<K>;
+  };
   /** Privileged messages from the extension's own pages (filled in as handlers land). */
   page: { [K in keyof PageToBackground]?: Handler<K> };
 }
@@ -41,7 +43,7 @@ export function createRouter(routes: Routes, options: RouterOptions) {
     }
     const { type, data } = message as { type: string; data?: unknown };
     let handler: ((data: unknown, sender: MessageSender) => Promise<unknown>) | undefined;
-    if (has(routes.content, type)) {
+    if (has(routes.content, type) && routes.content[type]) {
       if (!isFromXContentScript(sender, options.runtimeId))
         return { ok: false, code: 'forbidden' } satisfies Refusal;
       handler = routes.content[type];

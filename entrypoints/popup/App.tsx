@@ -3,6 +3,7 @@ import { Field } from '@/components/Field';
 import { BalanceCard } from '@/components/BalanceCard';
 import { Brand, Spinner } from '@/components/Brand';
 import { useI18n } from '@/components/i18n-context';
+import { PageHealthNotice } from '@/components/PageHealthNotice';
 import { PaymentList } from '@/components/PaymentList';
 import { XLinkCard } from '@/components/XLinkCard';
 import { errorText } from '@/utils/i18n';
@@ -96,6 +97,7 @@ export function App({ store, walletUrl, returnTo, openOptions, close }: Props) {
               {errorText(t, s.error)}
             </p>
           )}
+          <PageHealthNotice />
           {s.target && (
             <button
               type="button"

@@ -10,6 +10,7 @@ import { X_MATCHES } from '../../core/x-ids';
 import { createScriptContext, type ScriptContext } from '../../utils/x/lifecycle';
 import { composerGuard } from './composer-guard';
 import { fillComposer } from './fill-composer';
+import { pageHealth } from './page-health';
 import { pageUrl } from './page-url';
 import { payOnProfile } from './pay-on-profile';
 import { payOnTweet } from './pay-on-tweet';
@@ -20,6 +21,7 @@ const FEATURES: [string, (ctx: ScriptContext) => void][] = [
   ['fill-composer', fillComposer],
   ['composer-guard', composerGuard],
   ['page-url', pageUrl],
+  ['page-health', pageHealth],
 ];
 
 export default defineContentScript({
@@ -27,7 +29,10 @@ export default defineContentScript({
   // WXT's "content script started" message would tell the page the extension id.
   noScriptStartedPostMessage: true,
   main() {
-    const ctx = createScriptContext(() => browser.runtime?.id != null);
+    // Checked on every mutation batch and every event: the browser's own `runtime` object where there is one
+    // (its `id` is undefined once the extension is gone), not the polyfill's wrapper around it, which costs more.
+    const native = (globalThis as { chrome?: { runtime?: { id?: string } } }).chrome?.runtime;
+    const ctx = createScriptContext(() => (native ?? browser.runtime)?.id != null);
     for (const [name, feature] of FEATURES) {
       try {
         feature(ctx);

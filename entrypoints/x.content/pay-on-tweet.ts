@@ -19,6 +19,7 @@ import {
   pageTheme,
   postPayTarget,
   sameTarget,
+  type Lang,
   type PostTarget,
   type Theme,
 } from '../../utils/x/page';
@@ -37,6 +38,9 @@ const targets = new WeakMap<Element, PostTarget>();
 
 /** The page's theme, re-read only when <body>'s style changes (reading it costs, and batches are many). */
 let theme: Theme = 'light';
+
+/** The page's language, read once per mutation batch (before the posts of that batch are synced). */
+let lang: Lang = 'en';
 
 /** The signed-in handle, read at most once per mutation batch (and re-read after a navigation). */
 let own: { value: string | null } | null = null;
@@ -102,7 +106,7 @@ function sync(article: Element): void {
     else removePayHost(host);
   }
   if (!target || !bar) return;
-  const label = payLabel(target.authorHandle, pageLang(document));
+  const label = payLabel(target.authorHandle, lang);
   if (keep) {
     updatePayHost(keep, { label });
     if (bar.lastElementChild !== keep) bar.append(keep);
@@ -118,7 +122,7 @@ export function payOnTweet(ctx: ScriptContext): void {
   listenToPayHosts(ctx);
   ignoreAdded(ctx, isOurHost);
   theme = pageTheme(document);
-  let lang = pageLang(document);
+  lang = pageLang(document);
   onBatch(ctx, ({ styleChanged }) => {
     own = null;
     const nextTheme = styleChanged ? pageTheme(document) : theme;

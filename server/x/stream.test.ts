@@ -5,7 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeX, type FakeX } from '../../tests/fake-x/server';
-import { BOT_ID, setupWallet, type TestWallet, type User } from '../../tests/helpers/server-app';
+import {
+  BOT_ID,
+  itOnPostgres,
+  setupWallet,
+  type TestWallet,
+  type User,
+} from '../../tests/helpers/server-app';
 import { STREAM_LOCK_KEY, startStreamIngest, streamRule, type StreamIngest } from './stream';
 
 let w: TestWallet;
@@ -117,30 +123,32 @@ describe('filtered stream', () => {
     }
   });
 
-  it('PostgreSQL: when the lock’s connection dies, the stream is held again, by exactly one instance', async (ctx) => {
-    if (w.db.kind !== 'postgres') ctx.skip();
-    const first = startStreamIngest(w.deps, { bearerToken: fx.bearerToken, ...fast });
-    const second = startStreamIngest(w.deps, { bearerToken: fx.bearerToken, ...fast });
-    try {
-      const opened = fx.requests.filter((r) => r === 'GET /2/tweets/search/stream').length;
-      await fx.streamConnections(opened + 1);
-      const holder = first.leading() ? first : second;
-      const other = holder === first ? second : first;
-      expect(other.leading()).toBe(false);
-      // The holder's process "dies": its session ends, and with it the advisory lock.
-      await w.db.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted`,
-        [STREAM_LOCK_KEY],
-      );
-      await fx.streamConnections(opened + 2);
-      expect(first.leading() !== second.leading()).toBe(true);
-      const a = await w.user({ balanceCents: 5_000 });
-      const b = await w.user();
-      const id = publish(a, b, 600);
-      expect(await decided(id)).toEqual(['awaiting_confirmation']);
-    } finally {
-      await first.stop();
-      await second.stop();
-    }
-  });
+  itOnPostgres(
+    'PostgreSQL: when the lock’s connection dies, the stream is held again, by exactly one instance',
+    async () => {
+      const first = startStreamIngest(w.deps, { bearerToken: fx.bearerToken, ...fast });
+      const second = startStreamIngest(w.deps, { bearerToken: fx.bearerToken, ...fast });
+      try {
+        const opened = fx.requests.filter((r) => r === 'GET /2/tweets/search/stream').length;
+        await fx.streamConnections(opened + 1);
+        const holder = first.leading() ? first : second;
+        const other = holder === first ? second : first;
+        expect(other.leading()).toBe(false);
+        // The holder's process "dies": its session ends, and with it the advisory lock.
+        await w.db.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted`,
+          [STREAM_LOCK_KEY],
+        );
+        await fx.streamConnections(opened + 2);
+        expect(first.leading() !== second.leading()).toBe(true);
+        const a = await w.user({ balanceCents: 5_000 });
+        const b = await w.user();
+        const id = publish(a, b, 600);
+        expect(await decided(id)).toEqual(['awaiting_confirmation']);
+      } finally {
+        await first.stop();
+        await second.stop();
+      }
+    },
+  );
 });

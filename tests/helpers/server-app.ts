@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { inject, it } from 'vitest';
 import type { Me, Payment, TokenPair, WalletConfig } from '../../core/wallet-types';
 import { DEFAULT_CONFIG } from '../../core/rules';
 import { createApp, type WalletApp } from '../../server/app';
@@ -261,4 +261,12 @@ export async function setupWallet(
     },
   };
   return wallet;
+}
+
+/**
+ * A test that exists only in the PostgreSQL run (what it checks needs several connections): registered there
+ * alone, so that neither run reports it skipped.
+ */
+export function itOnPostgres(name: string, fn: () => Promise<void>, timeout?: number): void {
+  if (process.env.WALLET_TEST_DB === 'postgres') it(name, fn, timeout);
 }

@@ -21,7 +21,8 @@ import type { Lang } from '../../core/lang';
 const PROFILE_PATH_RE = new RegExp(
   `^/(${HANDLE_PATTERN})(?:/(?:affiliates|with_replies|superfollows|highlights|articles|media|likes))?/?$`,
 );
-const STATUS_PATH_RE = new RegExp(`^/(?:(${HANDLE_PATTERN})|i(?:/web)?)/status/(${X_ID_PATTERN})(?:/.*)?$`);
+// `i` first: `/i/status/<id>` names no handle (`i` is not one).
+const STATUS_PATH_RE = new RegExp(`^/(?:i(?:/web)?|(${HANDLE_PATTERN}))/status/(${X_ID_PATTERN})(?:/.*)?$`);
 const HANDLE_TEXT_RE = new RegExp(`^@(${HANDLE_PATTERN})$`);
 const HANDLE_PATH_RE = new RegExp(`^/(${HANDLE_PATTERN})/?$`);
 
@@ -78,9 +79,51 @@ function ownedBy(el: Element, article: Element): boolean {
   return el.closest(s.ARTICLE) === article && !inQuote(el, article);
 }
 
-/** The post's own `User-Name` block (not a quoted post's). */
-function authorBlock(article: Element): Element | null {
+/** The post's own status permalink, and the link element that carries it. */
+interface Permalink {
+  link: Element;
+  handle: string | null;
+  tweetId: string;
+}
+
+/** The link's status, when its path is exactly a status permalink (not `/analytics`, `/photo/1` …). */
+function permalinkOf(link: Element): Permalink | null {
+  const path = pathOf(link.getAttribute('href') ?? '');
+  if (path === null || !/^\/(?:[A-Za-z0-9_]{1,15}|i(?:\/web)?)\/status\/\d+\/?$/.test(path)) return null;
+  const status = statusFromPath(path);
+  return status && TWEET_ID_RE.test(status.tweetId) ? { link, ...status } : null;
+}
+
+/**
+ * The post's own permalink, by two markers: the link around its `<time>` (the first one the post owns), else the
+ * post's own links whose path is a status permalink, which must then all name the same post. Null when there
+ * is none, when the timestamp link is not a permalink, or when the candidates disagree.
+ */
+function ownPermalink(article: Element): Permalink | null {
+  for (const time of article.querySelectorAll(s.TIME)) {
+    const link = time.closest('a[href]');
+    if (link && ownedBy(link, article)) return permalinkOf(link);
+  }
+  let found: Permalink | null = null;
+  for (const link of article.querySelectorAll(s.STATUS_LINK)) {
+    if (!ownedBy(link, article)) continue;
+    const p = permalinkOf(link);
+    if (!p) continue;
+    if (found && (found.tweetId !== p.tweetId || (found.handle ?? '') !== (p.handle ?? ''))) return null;
+    found ??= p;
+  }
+  return found;
+}
+
+/**
+ * The post's own author block, by two markers: the `User-Name` test id (not a quoted post's), else the nearest
+ * element around the permalink that shows an "@handle" (X puts the name, the handle and the time in one row).
+ */
+function authorBlock(article: Element, permalink: Permalink): Element | null {
   for (const el of article.querySelectorAll(s.USER_NAME)) if (ownedBy(el, article)) return el;
+  for (let el = permalink.link.parentElement; el && el !== article; el = el.parentElement) {
+    if (headerHandle(el, false)) return el;
+  }
   return null;
 }
 
@@ -114,46 +157,53 @@ export function visibleHandle(block: Element): string | null {
 }
 
 /**
- * `{ tweetId, authorHandle }` of a post (`article[data-testid=tweet]`). For a repost, the original author
- * (`User-Name` is theirs). The author is the handle the post visibly shows (`visibleHandle`); null unless every
- * profile link of the author block, the avatar (its test id and its link) and the permalink name that same
- * handle. What the user reads, what X links to and what the button pays are then one and the same.
+ * How many of the avatar's markers name `handle`: its handle-keyed test id and its profile link (each one the
+ * post owns). -1 when one of them names someone else.
+ */
+function avatarAgrees(article: Element, handle: string): number {
+  let agreeing = 0;
+  for (const el of article.querySelectorAll(s.AVATAR)) {
+    if (!ownedBy(el, article)) continue;
+    // The avatar's profile link, or its handle-keyed container (and the link around that one, if any).
+    const link = el.tagName === 'A' ? el : el.closest('a[href]');
+    if (el !== link) {
+      const fromAvatar = el.getAttribute('data-testid')?.slice(s.AVATAR_CONTAINER_PREFIX.length);
+      if (!sameHandle(fromAvatar, handle)) return -1;
+    }
+    agreeing++;
+    if (link && article.contains(link) && !sameHandle(handleFromHref(link.getAttribute('href')), handle))
+      return -1;
+  }
+  return agreeing;
+}
+
+/**
+ * `{ tweetId, authorHandle }` of a post. For a repost, the original author (the author block is theirs).
+ * The author is the handle the post visibly shows (`visibleHandle` of its author block), and every signal that
+ * names an author must agree with it: each profile link of the author block (at least one), the avatar (its
+ * test id and its link) and the permalink. A permalink that names no handle (`/i/status/<id>`) is accepted only
+ * when the avatar names the author too. Any disagreement, or a missing signal: null.
  */
 export function parsePost(article: Element): PostTarget | null {
-  const block = authorBlock(article);
+  const permalink = ownPermalink(article);
+  const block = permalink && authorBlock(article, permalink);
   const authorHandle = block && visibleHandle(block);
-  if (!block || !authorHandle) return null;
+  if (!permalink || !block || !authorHandle) return null;
+  if (permalink.handle !== null && !sameHandle(permalink.handle, authorHandle)) return null;
   let linked = false;
   for (const a of block.querySelectorAll('a[href]')) {
     const path = pathOf(a.getAttribute('href') ?? '');
-    const handle = path === null ? null : (profileHandleFromPath(path) ?? statusFromPath(path)?.handle);
+    if (path === null) continue;
+    const profile = profileHandleFromPath(path);
+    const handle = profile ?? statusFromPath(path)?.handle;
     if (!handle) continue;
     if (!sameHandle(handle, authorHandle)) return null;
-    linked = true;
+    if (profile) linked = true;
   }
   if (!linked) return null;
-  for (const avatar of article.querySelectorAll(s.AVATAR_CONTAINER)) {
-    if (!ownedBy(avatar, article)) continue;
-    const fromAvatar = avatar.getAttribute('data-testid')?.slice(s.AVATAR_CONTAINER_PREFIX.length);
-    if (!sameHandle(fromAvatar, authorHandle)) return null;
-    const link = avatar.closest('a[href]');
-    if (
-      link &&
-      article.contains(link) &&
-      !sameHandle(handleFromHref(link.getAttribute('href')), authorHandle)
-    )
-      return null;
-  }
-  for (const time of article.querySelectorAll(s.TIME)) {
-    const link = time.closest('a[href]');
-    if (!link || !ownedBy(link, article)) continue;
-    const path = pathOf(link.getAttribute('href') ?? '');
-    if (path === null) return null;
-    const status = statusFromPath(path);
-    if (!status || !sameHandle(status.handle, authorHandle) || !TWEET_ID_RE.test(status.tweetId)) return null;
-    return { tweetId: status.tweetId, authorHandle };
-  }
-  return null;
+  const avatars = avatarAgrees(article, authorHandle);
+  if (avatars < 0 || (permalink.handle === null && avatars === 0)) return null;
+  return { tweetId: permalink.tweetId, authorHandle };
 }
 
 /** True when two targets pay the same author about the same post. */
@@ -174,11 +224,29 @@ export function postPayTarget(article: Element, ownHandle: string | null): PostT
   return target;
 }
 
-/** The post's own action bar (`div[role=group]` whose closest article is the post; quotes have none). */
+/**
+ * The post's own action bar, by two markers: the row that holds the post's own action buttons (reply, repost,
+ * like, bookmark test ids; the innermost `role=group` around them when there is one), else its last own
+ * `role=group`. Quotes have none.
+ */
 export function findActionBar(article: Element): Element | null {
-  let found: Element | null = null;
-  for (const group of article.querySelectorAll(s.ACTION_BAR)) if (ownedBy(group, article)) found = group;
-  return found;
+  let group: Element | null = null;
+  for (const el of article.querySelectorAll(s.ACTION_BAR)) if (ownedBy(el, article)) group = el;
+  // The usual case, cheaply: the post's last own group holds its action buttons (both markers agree).
+  if (group?.querySelector(s.ACTION_BUTTONS)) return group;
+  let row: Element | null = null;
+  let count = 0;
+  for (const button of article.querySelectorAll(s.ACTION_BUTTONS)) {
+    if (!ownedBy(button, article)) continue;
+    count++;
+    if (!row) row = button.parentElement;
+    else while (row && !row.contains(button)) row = row.parentElement;
+  }
+  if (row && count >= 2 && row !== article && article.contains(row)) {
+    const around = row.closest(s.ACTION_BAR);
+    return around && around !== article && article.contains(around) ? around : row;
+  }
+  return group;
 }
 
 /** The signed-in user's handle, from the primary nav; null when logged out. */
@@ -224,13 +292,19 @@ export function pageTheme(doc: Document): Theme {
   return lum !== null && lum < 0.4 ? 'dark' : 'light';
 }
 
-/** The handle shown in a profile header's `UserName` block (its last "@handle" text). */
-export function headerHandle(userName: Element): string | null {
+/**
+ * The handle a block shows as "@handle" texts: the first one (`strict`: the only one — every such text must name
+ * it, else null). For a profile header's `UserName` block, its handle.
+ */
+export function headerHandle(block: Element, strict = true): string | null {
   let found: string | null = null;
-  const walker = userName.ownerDocument.createTreeWalker(userName, 4 /* NodeFilter.SHOW_TEXT */);
+  const walker = block.ownerDocument.createTreeWalker(block, 4 /* NodeFilter.SHOW_TEXT */);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const m = HANDLE_TEXT_RE.exec(node.nodeValue?.trim() ?? '');
-    if (m?.[1]) found = m[1];
+    if (!m?.[1]) continue;
+    if (!strict) return m[1];
+    if (found && !sameHandle(found, m[1])) return null;
+    found = m[1];
   }
   return found;
 }
@@ -247,19 +321,30 @@ function outsideHeader(el: Element): boolean {
 }
 
 /**
- * The profile header's Pay slot for the page at `pathname`: the handle comes from the URL and must match the
- * header's "@handle"; the button goes before the Follow button's `placementTracking` wrapper.
+ * The profile header's Pay slot for the page at `pathname`. The handle comes from the URL and must be the one the
+ * header shows: its `UserName` block's "@handle", else (that test id gone) the only "@handle" shown around the
+ * Follow button. The Follow button is found by its test id or by its accessible name ending in "@handle"; the
+ * Pay button goes before its `placementTracking` wrapper.
  */
 export function profileSlot(doc: Document, pathname: string): ProfileSlot {
   const handle = profileHandleFromPath(pathname);
   const column = handle ? doc.querySelector(s.PRIMARY_COLUMN) : null;
   if (!handle || !column) return { kind: 'none' };
-  const userName = [...column.querySelectorAll(s.PROFILE_USER_NAME)].find((el) => !outsideHeader(el));
-  if (!userName || !sameHandle(headerHandle(userName), handle)) return { kind: 'none' };
-  const edit = [...column.querySelectorAll(s.EDIT_PROFILE_BUTTON)].find((el) => !outsideHeader(el));
-  if (edit) return { kind: 'own' };
-  const follow = [...column.querySelectorAll(s.FOLLOW_BUTTON)].find((el) => !outsideHeader(el));
-  if (!follow) return { kind: 'none' };
+  const inHeader = (selector: string) =>
+    [...column.querySelectorAll(selector)].find((el) => !outsideHeader(el)) ?? null;
+  const userName = inHeader(s.PROFILE_USER_NAME);
+  if (userName && !sameHandle(headerHandle(userName), handle)) return { kind: 'none' };
+  const edit = inHeader(s.EDIT_PROFILE_BUTTON);
+  const follow = edit ? null : (inHeader(s.FOLLOW_BUTTON) ?? inHeader(s.followButtonOf(handle)));
+  const action = edit ?? follow;
+  if (!action) return { kind: 'none' };
+  if (!userName) {
+    // The header is the nearest block around its action button that shows a handle: it must be this one.
+    let block: Element | null = action.parentElement;
+    while (block && block !== column && !headerHandle(block, false)) block = block.parentElement;
+    if (!block || block === column || !sameHandle(headerHandle(block), handle)) return { kind: 'none' };
+  }
+  if (edit || !follow) return { kind: 'own' };
   const wrapper = follow.closest(s.PLACEMENT_TRACKING);
   const anchor = wrapper && column.contains(wrapper) ? wrapper : follow;
   return anchor.parentElement ? { kind: 'other', handle, anchor } : { kind: 'none' };
@@ -272,13 +357,14 @@ export function findComposer(doc: Document): HTMLElement | null {
 
 /** The first editor of the compose / reply modal, if it is open. */
 export function findDialogComposer(doc: Document): HTMLElement | null {
-  return doc.querySelector<HTMLElement>(`${s.DIALOG} ${s.COMPOSER_EDITOR}`);
+  for (const el of doc.querySelectorAll<HTMLElement>(s.COMPOSER_EDITOR)) if (el.closest(s.DIALOG)) return el;
+  return null;
 }
 
 /** The editor in the page itself (home's "What's happening?", a post page's reply box), outside any dialog. */
 export function findInlineComposer(doc: Document): HTMLElement | null {
-  for (const el of doc.querySelectorAll<HTMLElement>(`${s.PRIMARY_COLUMN} ${s.COMPOSER_EDITOR}`)) {
-    if (!el.closest(s.DIALOG)) return el;
+  for (const el of doc.querySelectorAll<HTMLElement>(s.COMPOSER_EDITOR)) {
+    if (el.closest(s.PRIMARY_COLUMN) && !el.closest(s.DIALOG)) return el;
   }
   return null;
 }

@@ -4,6 +4,11 @@
  * Only `data-testid`, ARIA roles and document structure: never React Native Web's atomic class names
  * (`css-175oi2r`, `r-…`), which change with every X release, and never localized text.
  * When X changes its pages, this file (and `page.ts`, which interprets the matches) is what gets fixed.
+ *
+ * Redundancy (docs/x-drift.md): everything the script looks for has at least two independent markers here — a
+ * test id, an ARIA role or label, or structure (the permalink, the row of action buttons, the visible "@handle")
+ * — so that one of them changing does not lose the Pay buttons. Who is paid is never decided by one of them
+ * alone: `page.ts` requires the signals that name the author to agree.
  */
 
 /** Our own marker: the host element of a Pay button carries it (docs/ARCHITECTURE.md "Test hooks"). */
@@ -12,21 +17,35 @@ export const PAY_HOST = `[${PAY_HOST_ATTR}]`;
 export const PAY_HOST_TWEET = `[${PAY_HOST_ATTR}="tweet"]`;
 export const PAY_HOST_PROFILE = `[${PAY_HOST_ATTR}="profile"]`;
 
-/** A post, in a timeline, a conversation or the focused post of a status page. */
-export const POST = 'article[data-testid="tweet"]';
-/** Any article: an unavailable quoted post is a nested `<article>` (CPFT `getTweetType`). */
-export const ARTICLE = 'article';
-/** The author block; a quoted post has its own, inside `QUOTE`. */
+/**
+ * What may be a post, by any of three markers: the `<article>` element, the `article` role, the `tweet` test id.
+ * It is a post only if it also holds its own status permalink (page.ts `parsePost`).
+ */
+export const POST = 'article, [role="article"], [data-testid="tweet"]';
+/** The same markers: an unavailable quoted post is a nested article (CPFT `getTweetType`). */
+export const ARTICLE = POST;
+/** The author block; a quoted post has its own, inside `QUOTE`. Found structurally too (page.ts). */
 export const USER_NAME = '[data-testid="User-Name"]';
+/** The avatar's wrapper and its profile link (a second avatar marker besides the handle-keyed container). */
+export const AVATAR_LINK = '[data-testid="Tweet-User-Avatar"] a[href]';
 /** The avatar is keyed by handle: `UserAvatar-Container-<handle>`. */
 export const AVATAR_CONTAINER = '[data-testid^="UserAvatar-Container-"]';
 export const AVATAR_CONTAINER_PREFIX = 'UserAvatar-Container-';
+/** Both avatar markers in one query. */
+export const AVATAR = `${AVATAR_CONTAINER}, ${AVATAR_LINK}`;
+
 /** The permalink that wraps the post's `<time>`: `/<handle>/status/<id>`. */
 export const TIME = 'time';
+/** Links that may be a post's permalink (the second marker when its `<time>` is gone). */
+export const STATUS_LINK = 'a[href*="/status/"]';
 /** A quoted post is a `div[role=link]` inside the quoting post. */
 export const QUOTE = 'div[role="link"]';
 /** The action bar (reply, repost, like, views, bookmark, share). Quotes have none. */
-export const ACTION_BAR = 'div[role="group"]';
+export const ACTION_BAR = '[role="group"]';
+/** Its buttons: the row that holds them is the action bar's second marker. */
+export const ACTION_BUTTONS = [
+  'reply', 'retweet', 'unretweet', 'like', 'unlike', 'bookmark', 'removeBookmark',
+].map((id) => `[data-testid="${id}"]`).join(', '); // prettier-ignore
 /** Ads, but also video players and Follow buttons: only an *ancestor* of a post means "promoted". */
 export const PLACEMENT_TRACKING = '[data-testid="placementTracking"]';
 /** Who-to-follow and sidebar rows. */
@@ -46,13 +65,19 @@ export const PRIMARY_COLUMN = '[data-testid="primaryColumn"]';
 export const PROFILE_USER_NAME = '[data-testid="UserName"]';
 /** Follow / Following buttons: `<userId>-follow` and `<userId>-unfollow`. */
 export const FOLLOW_BUTTON = '[data-testid$="-follow"], [data-testid$="-unfollow"]';
-/** Only on the signed-in user's own profile, where Follow would be. */
-export const EDIT_PROFILE_BUTTON = '[data-testid="editProfileButton"]';
+/**
+ * The Follow button's second marker: its accessible name ends with the profile's "@handle" in every language
+ * ("Follow @alice", "Suivre @alice"). `handle` must already be a valid handle.
+ */
+export const followButtonOf = (handle: string) => `button[aria-label$="@${handle}" i]`;
+/** Only on the signed-in user's own profile, where Follow would be (test id, or its link to the editor). */
+export const EDIT_PROFILE_BUTTON = '[data-testid="editProfileButton"], a[href="/settings/profile"]';
 /** Anything whose appearance may mean the profile header (re-)rendered. */
-export const PROFILE_HEADER_PARTS = `${PROFILE_USER_NAME}, ${FOLLOW_BUTTON}, ${EDIT_PROFILE_BUTTON}`;
+export const PROFILE_HEADER_PARTS = `${PROFILE_USER_NAME}, ${FOLLOW_BUTTON}, ${EDIT_PROFILE_BUTTON}, button[aria-label*="@"]`;
 
-/** The composer's Draft.js editors: `tweetTextarea_0`, `_1` … for threads. */
-export const COMPOSER_EDITOR = '[data-testid^="tweetTextarea_"][contenteditable="true"]';
+/** The composer's Draft.js editors: `tweetTextarea_0`, `_1` … for threads; or any editable text box. */
+export const COMPOSER_EDITOR =
+  '[data-testid^="tweetTextarea_"][contenteditable="true"], [role="textbox"][contenteditable="true"]';
 /** The compose / reply modal (`/compose/post`); while it is open the home inline composer stays in the DOM. */
 export const DIALOG = '[role="dialog"]';
 /** Draft.js blocks (one per paragraph) inside an editor. */

@@ -30,20 +30,22 @@ async function pageUrlOf(tab: Browser.tabs.Tab): Promise<string | undefined> {
 }
 
 /**
- * The X profile or post in the active tab. When the popup itself sits in a tab (opened as a page), the X tab used
- * last stands in for it.
+ * The tab the popup speaks of: the active tab; when the popup itself sits in a tab (opened as a page), the tabs
+ * used last stand in for it, most recent first.
  */
-async function activeTarget(): Promise<{ target: TabTarget; tabId: number } | null> {
+export async function candidateTabs(): Promise<Browser.tabs.Tab[]> {
   const [tab] = await browser.tabs.query({ active: true, lastFocusedWindow: true });
-  let candidates = tab ? [tab] : [];
-  if (tab?.url?.startsWith(browser.runtime.getURL('/'))) {
-    const all = await browser.tabs.query({});
-    candidates = all
-      .filter((t) => t.id !== tab.id && !t.url?.startsWith(browser.runtime.getURL('/')))
-      .sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0))
-      .slice(0, MAX_CANDIDATES);
-  }
-  for (const t of candidates) {
+  if (!tab?.url?.startsWith(browser.runtime.getURL('/'))) return tab ? [tab] : [];
+  const all = await browser.tabs.query({});
+  return all
+    .filter((t) => t.id !== tab.id && !t.url?.startsWith(browser.runtime.getURL('/')))
+    .sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0))
+    .slice(0, MAX_CANDIDATES);
+}
+
+/** The X profile or post in the active tab (see `candidateTabs`). */
+async function activeTarget(): Promise<{ target: TabTarget; tabId: number } | null> {
+  for (const t of await candidateTabs()) {
     const target = parseXTarget(await pageUrlOf(t));
     if (t.id !== undefined && target) return { target, tabId: t.id };
   }
