@@ -1,22 +1,29 @@
 /**
- * `npm run bench:server`: the wallet server's payment throughput and latency over HTTP, and in the same
- * run the raw single-row transaction rate of the same database, for PGlite and (DATABASE_URL set)
- * PostgreSQL. The server runs as its own process (`node --import tsx server/main.ts`), as in production;
- * this process is the load generator (keep-alive HTTP/1.1 clients).
+ * `npm run bench:server`: the wallet server's payment throughput and latency over HTTP, with group commit of
+ * new payments on (the default) and off (WALLET_BATCH=off) side by side, and in the same run the raw
+ * single-row transaction rate of the same database. The server runs as its own process
+ * (`node --import tsx server/main.ts`), as in production; this process is the load generator (keep-alive
+ * HTTP/1.1 clients).
  *
- * Figures per database:
+ * Databases: PGlite; PostgreSQL with its default durability (fsync, synchronous_commit on) on a throw-away
+ * cluster this bench starts, the headline figure; the same with fsync=off, labelled, for comparison (needs
+ * PostgreSQL's binaries; else DATABASE_URL stands in, durability as that server is configured).
+ *
+ * Figures per database and mode:
  * - payments/s and p50/p99 latency at a fixed concurrency (closed loop: each client sends its next
  *   payment when the previous one answered), every payment a new Idempotency-Key, private mode, between
  *   seeded users (a fifth of them businesses, so some payments post a fee leg);
  * - p50/p99 at a paced 200 payments/s (open loop: sends at fixed times whatever the answers, latency
  *   counted from the scheduled time, so a stall is not hidden);
+ * - the batch sizes the server wrote (its own count, logged when it stops: the whole run);
  * - raw single-row transactions/s: `BEGIN; INSERT one row; COMMIT` through the same driver on the same
  *   database (PGlite: the same data folder, after the server stopped; PostgreSQL: the same database,
  *   as many connections as the server's pool, as many clients as the payment run).
- * Targets: ≥ 1,000 payments/s on PGlite, ≥ 2,000/s on PostgreSQL, payment rate ≥ 0.25 × raw
- * rate, p99 ≤ 25 ms at 200 payments/s.
+ * Targets: ≥ 1,000 payments/s on PGlite, ≥ 2,000/s on PostgreSQL (default durability), payment rate ≥ 0.25 ×
+ * raw rate, p99 ≤ 25 ms at 200 payments/s. The machine's load average is printed with the figures.
  *
- * Usage: tsx bench/server.ts [--json] [--seconds=5] [--concurrency=32] [--db=pglite,postgres]
+ * Usage: tsx bench/server.ts [--json] [--seconds=5] [--concurrency=32]
+ *   [--db=pglite,postgres,postgres-fsync-off]
  */
 import { PGlite } from '@electric-sql/pglite';
 import fs from 'node:fs';
@@ -24,13 +31,15 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { postgresBin } from '../scripts/lib/machine';
+import { startThrowawayPostgres } from '../scripts/lib/postgres';
 import {
-  databaseKinds,
   httpRequest,
   login,
-  makeTarget,
   makeUsers,
   percentile,
+  pgliteTarget,
+  postgresTarget,
   runId,
   ServerProcess,
   sleep,
@@ -44,13 +53,13 @@ const asJson = args.includes('--json');
 const seconds = Number(opt('seconds') ?? 5);
 const concurrency = Number(opt('concurrency') ?? 32);
 const pacedRate = 200;
-const dbs = (opt('db')?.split(',') as ('pglite' | 'postgres')[] | undefined) ?? databaseKinds();
+const wanted = opt('db')?.split(',') ?? ['pglite', 'postgres', 'postgres-fsync-off'];
 const PG_POOL = 20; // the server's pool size (server/db/postgres.ts)
 const log = (line: string) => process.stderr.write(line + '\n');
 
 interface Figure {
   figure: string;
-  measured: number;
+  measured: number | string;
   unit: string;
   target?: string;
   ok?: boolean;
@@ -194,16 +203,66 @@ async function rawRate(target: DbTarget, ms: number): Promise<{ rate: number; cl
 
 const ms1 = (v: number) => Math.round(v * 10) / 10;
 
-async function benchDb(db: 'pglite' | 'postgres'): Promise<Figure[]> {
-  const target = await makeTarget(db, 'bench');
+/** One database to measure: PGlite, or a PostgreSQL server (its durability named in the label). */
+interface Setup {
+  db: 'pglite' | 'postgres';
+  label: string;
+  /** PostgreSQL server to create the bench database on. */
+  baseUrl?: string;
+  /** Targets apply (PGlite, PostgreSQL with default durability). */
+  headline: boolean;
+}
+
+interface ModeRun {
+  rate: number;
+  closed: Run;
+  sorted: number[];
+  paced: Run;
+  psorted: number[];
+  /** The server's own count of batches by size (group commit on), logged when it stops. */
+  batches?: { batches: number; payments: number; sizes: Record<string, number> };
+}
+
+/** Payments written in batches of 1, 2–3, 4–7, 8–15, 16–31, 32+ (share of payments), and the mean size. */
+function batchSummary(b: NonNullable<ModeRun['batches']>): string {
+  const buckets = [1, 2, 4, 8, 16, 32];
+  const share = buckets.map(() => 0);
+  for (const [size, n] of Object.entries(b.sizes)) {
+    const k = Number(size);
+    const i = buckets.findLastIndex((lo) => k >= lo);
+    share[i] = (share[i] ?? 0) + k * n;
+  }
+  const names = ['1', '2-3', '4-7', '8-15', '16-31', '32+'];
+  const parts = share
+    .map((v, i) => (v ? `${names[i]}: ${Math.round((100 * v) / b.payments)}%` : ''))
+    .filter(Boolean);
+  return `mean ${(b.payments / Math.max(1, b.batches)).toFixed(1)} per batch, ${b.batches} batches; payments by batch size ${parts.join(', ')}`;
+}
+
+interface Mode {
+  name: string;
+  env: Record<string, string>;
+}
+
+const MODES: Mode[] = [
+  { name: 'batching on', env: { WALLET_BATCH: 'on' } },
+  { name: 'batching off', env: { WALLET_BATCH: 'off' } },
+];
+
+async function runMode(setup: Setup, target: DbTarget, mode: Mode): Promise<ModeRun> {
+  const name = `${setup.label}, ${mode.name}`;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-bench-seed-'));
   const users = makeUsers(40, 1_000_000_000, 'bn');
-  const server = new ServerProcess({ target, seedFile: writeSeed(tmp, users) });
+  const server = new ServerProcess({
+    target,
+    seedFile: writeSeed(tmp, users),
+    env: mode.env,
+  });
   const tag = runId();
   try {
     const t0 = Date.now();
     await server.start();
-    log(`${db}: server up in ${Date.now() - t0} ms at ${server.url}`);
+    log(`${name}: server up in ${Date.now() - t0} ms at ${server.url}`);
     const tokens = await login(server.port, users);
     const handles = users.map((u) => u.xHandle);
     const sender = paymentSender(server.port, tokens, handles, tag);
@@ -213,14 +272,14 @@ async function benchDb(db: 'pglite' | 'postgres'): Promise<Figure[]> {
     const sorted = [...closed.latencies].sort((a, b) => a - b);
     const rate = closed.count / closed.seconds;
     log(
-      `${db}: ${closed.count} payments in ${closed.seconds.toFixed(1)} s at concurrency ${concurrency}: ${rate.toFixed(0)}/s, ` +
+      `${name}: ${closed.count} payments in ${closed.seconds.toFixed(1)} s at concurrency ${concurrency}: ${rate.toFixed(0)}/s, ` +
         `p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, ${closed.errors} errors`,
     );
     await sleep(300);
     const paced = await openLoop(send, pacedRate, seconds * 1000);
     const psorted = [...paced.latencies].sort((a, b) => a - b);
     log(
-      `${db}: paced ${pacedRate}/s for ${paced.seconds.toFixed(1)} s: p50 ${percentile(psorted, 50).toFixed(1)} ms, ` +
+      `${name}: paced ${pacedRate}/s for ${paced.seconds.toFixed(1)} s: p50 ${percentile(psorted, 50).toFixed(1)} ms, ` +
         `p99 ${percentile(psorted, 99).toFixed(1)} ms, ${paced.errors} errors`,
     );
     sender.agent.destroy();
@@ -234,79 +293,164 @@ async function benchDb(db: 'pglite' | 'postgres'): Promise<Figure[]> {
     if (check.status !== 200) throw new Error(`GET /v1/payments → ${check.status}`);
     const exit = await server.stop();
     if (exit !== 0) throw new Error(`server stop exited with ${exit}:\n${server.tail(10)}`);
-    const raw = await rawRate(target, seconds * 1000);
-    log(`${db}: raw single-row transactions: ${raw.rate.toFixed(0)}/s (${raw.clients} client(s))`);
-    const errors = closed.errors + paced.errors;
-    if (errors) log(`${db}: first error: ${closed.errorSample ?? paced.errorSample}`);
-    const minRate = db === 'pglite' ? 1000 : 2000;
-    const ratio = rate / raw.rate;
-    const p99paced = percentile(psorted, 99);
-    return [
-      {
-        figure: `${db}: payments/s at concurrency ${concurrency}`,
-        measured: Math.round(rate),
-        unit: '/s',
-        target: `≥ ${minRate}`,
-        ok: rate >= minRate,
-        note: `${closed.count} payments in ${closed.seconds.toFixed(1)} s over HTTP`,
-      },
-      {
-        figure: `${db}: p50 latency at concurrency ${concurrency}`,
-        measured: ms1(percentile(sorted, 50)),
-        unit: 'ms',
-      },
-      {
-        figure: `${db}: p99 latency at concurrency ${concurrency}`,
-        measured: ms1(percentile(sorted, 99)),
-        unit: 'ms',
-      },
-      {
-        figure: `${db}: raw single-row transactions/s`,
-        measured: Math.round(raw.rate),
-        unit: '/s',
-        note: `BEGIN; INSERT; COMMIT, ${raw.clients} client(s), same database`,
-      },
-      {
-        figure: `${db}: payment rate / raw rate`,
-        measured: Math.round(ratio * 100) / 100,
-        unit: '×',
-        target: '≥ 0.25',
-        ok: ratio >= 0.25,
-      },
-      {
-        figure: `${db}: p50 latency at ${pacedRate} payments/s`,
-        measured: ms1(percentile(psorted, 50)),
-        unit: 'ms',
-      },
-      {
-        figure: `${db}: p99 latency at ${pacedRate} payments/s`,
-        measured: ms1(p99paced),
-        unit: 'ms',
-        target: '≤ 25 ms',
-        ok: p99paced <= 25,
-        note: `${paced.count} payments, open loop`,
-      },
-      {
-        figure: `${db}: failed payment requests`,
-        measured: errors,
-        unit: '',
-        target: '0',
-        ok: errors === 0,
-        ...(errors ? { note: String(closed.errorSample ?? paced.errorSample).slice(0, 200) } : {}),
-      },
-    ];
+    // The server logs its count of batches by size when it stops.
+    let batches: ModeRun['batches'];
+    for (const line of server.tail(50).split('\n')) {
+      if (!line.includes('"payment batches"')) continue;
+      const b = JSON.parse(line) as NonNullable<ModeRun['batches']>;
+      batches ??= { batches: 0, payments: 0, sizes: {} };
+      batches.batches += b.batches;
+      batches.payments += b.payments;
+      for (const [k, v] of Object.entries(b.sizes)) batches.sizes[k] = (batches.sizes[k] ?? 0) + v;
+    }
+    if (batches) log(`${name}: ${batchSummary(batches)}`);
+    return { rate, closed, sorted, paced, psorted, ...(batches ? { batches } : {}) };
   } catch (err) {
     log(`--- server output ---\n${server.tail(20)}`);
     throw err;
   } finally {
     await server.kill();
     fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function benchSetup(setup: Setup): Promise<Figure[]> {
+  const target =
+    setup.db === 'pglite' ? pgliteTarget('bench') : await postgresTarget(setup.baseUrl!, 'bench');
+  try {
+    const runs: [Mode, ModeRun][] = [];
+    for (const mode of MODES) runs.push([mode, await runMode(setup, target, mode)]);
+    const on = runs[0]![1];
+    const off = runs[1]![1];
+    const raw = await rawRate(target, seconds * 1000);
+    log(`${setup.label}: raw single-row transactions: ${raw.rate.toFixed(0)}/s (${raw.clients} client(s))`);
+    const minRate = setup.db === 'pglite' ? 1000 : 2000;
+    const figures: Figure[] = [];
+    const L = setup.label;
+    for (const [mode, m] of runs) {
+      const target = setup.headline && mode === MODES[0];
+      const p99paced = percentile(m.psorted, 99);
+      const errors = m.closed.errors + m.paced.errors;
+      figures.push(
+        {
+          figure: `${L}, ${mode.name}: payments/s at concurrency ${concurrency}`,
+          measured: Math.round(m.rate),
+          unit: '/s',
+          ...(target ? { target: `≥ ${minRate}`, ok: m.rate >= minRate } : {}),
+          note: `${m.closed.count} payments in ${m.closed.seconds.toFixed(1)} s over HTTP; p50 ${ms1(percentile(m.sorted, 50))} ms, p99 ${ms1(percentile(m.sorted, 99))} ms`,
+        },
+        {
+          figure: `${L}, ${mode.name}: p50 / p99 latency at concurrency ${concurrency}`,
+          measured: `${ms1(percentile(m.sorted, 50))} / ${ms1(percentile(m.sorted, 99))}`,
+          unit: 'ms',
+        },
+        {
+          figure: `${L}, ${mode.name}: payment rate / raw rate`,
+          measured: Math.round((m.rate / raw.rate) * 100) / 100,
+          unit: '×',
+          ...(target ? { target: '≥ 0.25', ok: m.rate / raw.rate >= 0.25 } : {}),
+        },
+        {
+          figure: `${L}, ${mode.name}: p99 latency at ${pacedRate} payments/s`,
+          measured: ms1(p99paced),
+          unit: 'ms',
+          ...(setup.headline ? { target: '≤ 25 ms', ok: p99paced <= 25 } : {}),
+          note: `${m.paced.count} payments, open loop; p50 ${ms1(percentile(m.psorted, 50))} ms`,
+        },
+        {
+          figure: `${L}, ${mode.name}: failed payment requests`,
+          measured: errors,
+          unit: '',
+          target: '0',
+          ok: errors === 0,
+          ...(errors ? { note: String(m.closed.errorSample ?? m.paced.errorSample).slice(0, 200) } : {}),
+        },
+      );
+      if (m.batches) {
+        figures.push({
+          figure: `${L}, ${mode.name}: batch sizes (whole run: warm-up, concurrency ${concurrency}, paced)`,
+          measured: Math.round((m.batches.payments / Math.max(1, m.batches.batches)) * 10) / 10,
+          unit: 'mean',
+          note: batchSummary(m.batches),
+        });
+      }
+    }
+    figures.push(
+      {
+        figure: `${L}: batching on / off, payments/s`,
+        measured: Math.round((on.rate / off.rate) * 100) / 100,
+        unit: '×',
+      },
+      {
+        figure: `${L}: raw single-row transactions/s`,
+        measured: Math.round(raw.rate),
+        unit: '/s',
+        note: `BEGIN; INSERT; COMMIT, ${raw.clients} client(s), same database`,
+      },
+    );
+    return figures;
+  } finally {
     await target.cleanup();
   }
 }
 
+/**
+ * The databases measured: PGlite; PostgreSQL with its default durability (fsync, synchronous_commit on) on a
+ * throw-away cluster started here, the headline figure; the same with fsync=off, labelled, for comparison.
+ * Without PostgreSQL binaries, DATABASE_URL (durability as that server is configured) stands in.
+ */
+async function setups(): Promise<{ list: Setup[]; stop: () => void }> {
+  const list: Setup[] = [];
+  const stops: (() => void)[] = [];
+  const stop = () => stops.forEach((s) => s());
+  if (wanted.includes('pglite')) list.push({ db: 'pglite', label: 'pglite', headline: true });
+  const bin = postgresBin();
+  try {
+    if (bin) {
+      if (wanted.includes('postgres')) {
+        const pgd = await startThrowawayPostgres(bin, { durable: true });
+        stops.push(pgd.stop);
+        list.push({
+          db: 'postgres',
+          label: 'postgres (default fsync, synchronous_commit)',
+          baseUrl: pgd.url,
+          headline: true,
+        });
+      }
+      if (wanted.includes('postgres-fsync-off')) {
+        const pgf = await startThrowawayPostgres(bin);
+        stops.push(pgf.stop);
+        list.push({ db: 'postgres', label: 'postgres (fsync=off)', baseUrl: pgf.url, headline: false });
+      }
+    } else if (process.env.DATABASE_URL && wanted.includes('postgres')) {
+      list.push({
+        db: 'postgres',
+        label: 'postgres (DATABASE_URL, its own durability settings)',
+        baseUrl: process.env.DATABASE_URL,
+        headline: false,
+      });
+    } else if (wanted.includes('postgres')) {
+      log('no PostgreSQL binaries and no DATABASE_URL: PostgreSQL not measured');
+    }
+  } catch (err) {
+    stop();
+    throw err;
+  }
+  return { list, stop };
+}
+
+const { list, stop } = await setups();
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.on(sig, () => {
+    stop();
+    process.exit(1);
+  });
 const figures: Figure[] = [];
-for (const db of dbs) figures.push(...(await benchDb(db)));
+try {
+  for (const setup of list) figures.push(...(await benchSetup(setup)));
+} finally {
+  stop();
+}
 const meta = {
   concurrency,
   secondsPerMeasurement: seconds,

@@ -42,18 +42,32 @@ export type Party = Pick<
  * The payer and the account of `handle` (if any) in one statement, with only the columns a payment needs: one
  * round trip, and on PGlite a third of the time of `SELECT *` (measured: 0.83 → 0.55 ms).
  */
-export async function getPayerAndRecipient(
-  q: Queryable,
-  payerId: string,
-  handle: string,
-): Promise<{ payer: Party; recipient: Party | undefined }> {
+export async function getPayerAndRecipient(q: Queryable, payerId: string, handle: string): Promise<Parties> {
   const rows = await q.query<Party & { by_handle: boolean } & Record<string, unknown>>(
     `SELECT id, kind, display_name, x_handle, x_user_id, fee_bps, on_hold,
        lower(x_handle) IS NOT DISTINCT FROM lower($2) AS by_handle FROM accounts
      WHERE (id = $1 OR lower(x_handle) = lower($2)) AND kind <> 'system'`,
     [payerId, handle],
   );
-  const strip = ({ by_handle: _, ...row }: Party & { by_handle: boolean }): Party => row;
+  return partiesOf(rows, payerId);
+}
+
+export interface Parties {
+  payer: Party;
+  recipient: Party | undefined;
+}
+
+/** The payer and the recipient among the accounts found by id or by handle (`by_handle`). */
+export function partiesOf(rows: (Party & { by_handle: boolean })[], payerId: string): Parties {
+  const strip = ({ id, kind, display_name, x_handle, x_user_id, fee_bps, on_hold }: Party): Party => ({
+    id,
+    kind,
+    display_name,
+    x_handle,
+    x_user_id,
+    fee_bps,
+    on_hold,
+  });
   const payer = rows.find((r) => r.id === payerId);
   if (!payer) throw new ApiError('unauthorized', 'This account no longer exists.');
   const recipient = rows.find((r) => r.by_handle === true);

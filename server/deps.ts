@@ -1,6 +1,7 @@
 import type { WalletConfig } from '../core/wallet-types';
 import type { Db } from './db';
 import type { Logger } from './log';
+import type { PaymentBatcher } from './payments/batch';
 import type { StripeSetup } from './stripe';
 import type { XConfig } from './x/config';
 
@@ -25,6 +26,8 @@ export interface Deps {
   log: Logger;
   /** scrypt cost parameter N for new password hashes (default 2^15). */
   scryptN?: number;
+  /** Group commit of new payments (server/payments/batch.ts); without it each payment is its own statement. */
+  batcher?: PaymentBatcher;
   /** Test seam: awaited after an idempotency key is claimed, before the request executes. */
   beforeExecute?: (key: string) => Promise<void>;
 }

@@ -4,12 +4,14 @@
  * ./.data/wallet, `memory://` for a throw-away one), WALLET_SEED or `--seed <file>`, WALLET_SANDBOX=1,
  * X_CONSUMER_SECRET, X_BOT_USER_ID, and the X variables of server/x/config.ts (X_CLIENT_ID, X_CLIENT_SECRET,
  * PUBLIC_URL, X_API_URL, X_AUTHORIZE_URL, X_TIMEOUT_MS, X_BOT_ACCESS_TOKEN, X_BOT_REFRESH_TOKEN), X_INGEST=stream
- * with X_BEARER_TOKEN (pull mode); card top-ups: STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET (both or neither, with
- * PUBLIC_URL), STRIPE_API_URL (default https://api.stripe.com), TOPUP_MIN_CENTS (500), TOPUP_MAX_CENTS (50000).
+ * with X_BEARER_TOKEN (pull mode), WALLET_BATCH=off (each new payment in its own statement instead of group
+ * commit); card top-ups: STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET (both or neither, with PUBLIC_URL),
+ * STRIPE_API_URL (default https://api.stripe.com), TOPUP_MIN_CENTS (500), TOPUP_MAX_CENTS (50000).
  * SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the database.
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_TOPUP_MAX_CENTS, DEFAULT_TOPUP_MIN_CENTS } from '../core/rules';
+import { batchingEnabled } from './payments/batch';
 import { startWalletServer } from './start';
 import { xConfigFromEnv } from './x/config';
 
@@ -80,6 +82,7 @@ try {
     topUpLimits,
     ...(env.X_BOT_USER_ID ? { xBotUserId: env.X_BOT_USER_ID } : {}),
     x: xConfigFromEnv(env, ''),
+    batch: batchingEnabled(env.WALLET_BATCH),
     ...(env.X_INGEST === 'stream'
       ? env.X_BEARER_TOKEN
         ? { stream: { bearerToken: env.X_BEARER_TOKEN } }

@@ -20,6 +20,7 @@ import { seedBotTokens, startReplyWorker, type ReplyWorkerOptions } from './x/bo
 import { X_API_URL, X_AUTHORIZE_URL, type XConfig } from './x/config';
 import { startStreamIngest, type StreamOptions } from './x/stream';
 import { jsonLogger, silentLogger } from './log';
+import { PaymentBatcher } from './payments/batch';
 import { applySeed, readSeedFile, type SeedFile } from './seed';
 import { createStripeClient } from './stripe';
 import { startSweeper, sweep, type SweepResult } from './sweeper';
@@ -69,6 +70,8 @@ export interface WalletServerOptions {
    * initdb), written after the migrations when absent. Named after the migrations, so never stale.
    */
   pgliteTemplateDir?: string;
+  /** Group commit of new payments (server/payments/batch.ts); default true. */
+  batch?: boolean;
   /** Tests: called between an idempotent request's claim and its execution (to hold a request in flight). */
   beforeExecute?: Deps['beforeExecute'];
 }
@@ -122,6 +125,7 @@ export async function createWallet(opts: WalletServerOptions = {}): Promise<Wall
         }
       : {}),
     ...(opts.topUpLimits ? { topUpLimits: opts.topUpLimits } : {}),
+    ...(opts.batch === false ? {} : { batcher: new PaymentBatcher(db) }),
     ...(opts.xBotUserId ? { xBotUserId: opts.xBotUserId } : {}),
     ...(opts.x
       ? {
@@ -184,7 +188,12 @@ export async function startWalletServer(opts: WalletServerOptions = {}): Promise
       (await deps.db.query(`SELECT 1 FROM x_bot_tokens WHERE id = 1`)).length > 0);
   const stopReplies = botReady ? startReplyWorker(deps, opts.replies) : async () => undefined;
   const stream = deps.x && opts.stream ? startStreamIngest(deps, opts.stream) : undefined;
-  deps.log.info('wallet server listening', { url, db: deps.db.kind, sandbox: deps.sandbox });
+  deps.log.info('wallet server listening', {
+    url,
+    db: deps.db.kind,
+    sandbox: deps.sandbox,
+    batch: deps.batcher ? deps.batcher.max : 'off',
+  });
 
   let closing: Promise<void> | undefined;
   return {
@@ -201,6 +210,7 @@ export async function startWalletServer(opts: WalletServerOptions = {}): Promise
         await stream?.stop();
         await stopSweeper();
         await stopReplies();
+        if (deps.batcher) deps.log.info('payment batches', deps.batcher.stats());
         await wallet.close();
         deps.log.info('wallet server stopped', {});
       })();

@@ -2,8 +2,9 @@
  * A throw-away PostgreSQL cluster for `npm test` when DATABASE_URL is not set: a temporary folder, a free port on
  * 127.0.0.1, trust authentication for the `postgres` role; `stop()` shuts it down and removes the folder (also
  * called on exit, Ctrl+C and SIGTERM by scripts/test.mjs). As root, the server runs as the `postgres` system
- * user (PostgreSQL refuses to run as root). Durability settings are off: the data is thrown away, and the
- * tests kill the wallet server, never PostgreSQL.
+ * user (PostgreSQL refuses to run as root). Durability settings are off by default: the data is thrown away,
+ * and the tests kill the wallet server, never PostgreSQL. `{ durable: true }` keeps PostgreSQL's defaults
+ * (fsync, synchronous_commit, full_page_writes on), as a wallet runs: the benchmark's headline figures.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import fs from 'node:fs';
@@ -66,7 +67,10 @@ function removeOrphans(): void {
   }
 }
 
-export async function startThrowawayPostgres(bin: PostgresBin): Promise<Throwaway> {
+export async function startThrowawayPostgres(
+  bin: PostgresBin,
+  opts: { durable?: boolean } = {},
+): Promise<Throwaway> {
   removeOrphans();
   const user = serverUser();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), PREFIX));
@@ -105,9 +109,7 @@ export async function startThrowawayPostgres(bin: PostgresBin): Promise<Throwawa
         `-p ${port}`,
         `-k ${dir}`,
         '-c max_connections=300',
-        '-c fsync=off',
-        '-c synchronous_commit=off',
-        '-c full_page_writes=off',
+        ...(opts.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
       ].join(' ');
       const start = run(pgCtl, [
         '-D',

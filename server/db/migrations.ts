@@ -340,6 +340,69 @@ CREATE INDEX x_outbox_due ON x_outbox (next_attempt_at) WHERE sent_at IS NULL AN
   },
   {
     version: 8,
+    name: 'create_payments_batch: several new payments in one statement, each with its own outcome',
+    sql: `
+-- Group commit of POST /v1/payments: the payments queued while the previous batch was being written go in one
+-- statement, so one round trip and one commit. Each item is exactly create_payment_once() (its key, its payment,
+-- its legs, its stored answer; an insufficient-funds refusal decided inside) run in the order given, which is
+-- the order the server accepted them. Each item runs in its own subtransaction: an item that fails for any
+-- other reason rolls back alone and comes back as 'failed' with its SQLSTATE and message, the others commit.
+-- A serialization failure or a deadlock is not caught: the whole statement fails and the caller retries it.
+-- The user accounts of the whole batch are locked first, in id order (as one posting locks its own).
+-- A key given twice in one batch: the advisory lock is re-entrant within the transaction and the first item's
+-- key row is visible to the second, which therefore gets 'exists' (replay, or key reused).
+-- p_items: [{account, key, hash, at, staleBefore, status, body, payment, accounts, deltas, debits, credits,
+-- amounts, kinds, shortStatus, shortBody}], payment and the six posting arrays as create_payment_once() takes
+-- them (payment null for a refusal decided before the statement).
+CREATE FUNCTION create_payments_batch(p_items JSONB)
+RETURNS TABLE (item INTEGER, outcome TEXT, request_hash TEXT, status_code INTEGER, response_body TEXT)
+LANGUAGE plpgsql AS $$
+DECLARE
+  it JSONB;
+  n INTEGER;
+  r RECORD;
+BEGIN
+  -- Every user account the batch moves, locked first and in id order, as every other posting locks its own:
+  -- a batch holds many rows for longer than one payment; this order keeps two postings from deadlocking.
+  PERFORM 1 FROM accounts a
+    WHERE a.id IN (SELECT jsonb_array_elements_text(e.value->'accounts') FROM jsonb_array_elements(p_items) AS e)
+    ORDER BY a.id FOR UPDATE;
+  FOR it, n IN SELECT e.value, e.ordinality::INTEGER FROM jsonb_array_elements(p_items) WITH ORDINALITY AS e
+    ORDER BY e.ordinality
+  LOOP
+    item := n - 1;
+    BEGIN
+      SELECT * INTO STRICT r FROM create_payment_once(
+        it->>'account', it->>'key', it->>'hash', (it->>'at')::TIMESTAMPTZ, (it->>'staleBefore')::TIMESTAMPTZ,
+        (it->>'status')::INTEGER, it->>'body', CASE WHEN jsonb_typeof(it->'payment') = 'object' THEN it->'payment' END,
+        ARRAY(SELECT jsonb_array_elements_text(it->'accounts')),
+        ARRAY(SELECT jsonb_array_elements_text(it->'deltas')::BIGINT),
+        ARRAY(SELECT jsonb_array_elements_text(it->'debits')),
+        ARRAY(SELECT jsonb_array_elements_text(it->'credits')),
+        ARRAY(SELECT jsonb_array_elements_text(it->'amounts')::BIGINT),
+        ARRAY(SELECT jsonb_array_elements_text(it->'kinds')),
+        (it->>'shortStatus')::INTEGER, it->>'shortBody');
+      outcome := r.outcome;
+      request_hash := r.request_hash;
+      status_code := r.status_code;
+      response_body := r.response_body;
+    EXCEPTION
+      WHEN SQLSTATE '40001' OR SQLSTATE '40P01' THEN
+        RAISE;
+      WHEN OTHERS THEN
+        outcome := 'failed';
+        request_hash := NULL;
+        status_code := NULL;
+        response_body := SQLSTATE || ' ' || SQLERRM;
+    END;
+    RETURN NEXT;
+  END LOOP;
+END
+$$;
+`,
+  },
+  {
+    version: 9,
     name: 'card top-ups (Stripe Checkout), funding account, wallet hold',
     sql: `
 INSERT INTO accounts (id, kind, display_name, created_at) VALUES

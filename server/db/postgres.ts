@@ -38,9 +38,19 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
   let closed = false;
   return {
     kind: 'postgres',
-    // A single statement outside a transaction is its own transaction (e.g. create_payment_once()).
-    query: <T extends Row = Row>(sql: string, params: readonly unknown[] = []) =>
-      retrying(async () => (await pool.query(sql, params as unknown[])).rows as T[]),
+    // A single statement outside a transaction is its own transaction (e.g. create_payment_once()). Its retries
+    // run on the same connection: PostgreSQL sends the error before the failed transaction has released its
+    // locks, so a retry on another connection could still find them held (e.g. an Idempotency-Key's advisory
+    // lock, answering "in flight" for a key only this request uses); the same backend has released them by the
+    // time it reads the retry.
+    async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []) {
+      const client = await pool.connect();
+      try {
+        return await retrying(async () => (await client.query(sql, params as unknown[])).rows as T[]);
+      } finally {
+        client.release();
+      }
+    },
     transaction: <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> =>
       retrying(async () => {
         const client = await pool.connect();

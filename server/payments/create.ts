@@ -3,24 +3,18 @@
  * payment, its ledger legs and the stored answer are written together by `create_payment_once()` (migrations 3
  * and 4 of server/db/migrations.ts), or nothing is.
  */
+import type { Db } from '../db';
 import type { Deps } from '../deps';
 import { ApiError, problem } from '../errors';
 import { IN_FLIGHT_STALE_MS, requestHash, type StoredResponse } from '../idempotency';
 import { postingArgs } from '../ledger';
+import type { PaymentWrite, WriteOutcome } from './batch';
 import type { PlannedPayment } from './plan';
 import { toPaymentRow } from './row';
 
-interface OnceRow {
-  /** stored: the answer given; refused: the insufficient-funds answer given instead; exists; in_flight. */
-  outcome: 'in_flight' | 'exists' | 'stored' | 'refused';
-  request_hash: string | null;
-  status_code: number | null;
-  response_body: string | null;
-}
-
 /**
- * POST /v1/payments, idempotent, in one statement (`create_payment_once()`) and so in one round
- * trip and one transaction: the key is stored already answered, together with the payment and its legs, or
+ * POST /v1/payments, idempotent, in one statement (`create_payment_once()`, or one item of the next group
+ * commit, `create_payments_batch()`: server/payments/batch.ts) and so in one round trip and one transaction: the key is stored already answered, together with the payment and its legs, or
  * nothing is written. `plan` decides (reading what it needs) and throws an ApiError for a refusal, which is
  * stored under the key like a success. A key already stored is replayed (same request) or refused (another
  * request); a key whose request is running at this moment answers 409 idempotency_in_flight.
@@ -54,23 +48,29 @@ export async function createPaymentOnce(
   const short = refusal(
     new ApiError('insufficient_funds', 'Your available balance does not cover this payment.'),
   );
-  const [row] = await deps.db.query<OnceRow & Record<string, unknown>>(
-    `SELECT * FROM create_payment_once($1, $2, $3, $4, $5, $6, $7, $8::jsonb,
-       $9::text[], $10::bigint[], $11::text[], $12::text[], $13::bigint[], $14::text[], $15, $16)`,
-    [
-      accountId,
-      key,
-      hash,
-      now,
-      new Date(now.getTime() - IN_FLIGHT_STALE_MS),
-      res.status,
-      JSON.stringify(res.body),
-      planned ? JSON.stringify(toPaymentRow(planned.row)) : null, // Dates → ISO strings
-      ...(planned ? (postingArgs(planned.legs) ?? EMPTY_POSTING) : EMPTY_POSTING),
-      short.status,
-      JSON.stringify(short.body),
-    ],
-  );
+  const [accounts, deltas, debits, credits, amounts, kinds] = planned
+    ? (postingArgs(planned.legs) ?? EMPTY_POSTING)
+    : EMPTY_POSTING;
+  const write: PaymentWrite = {
+    account: accountId,
+    key,
+    hash,
+    at: now,
+    staleBefore: new Date(now.getTime() - IN_FLIGHT_STALE_MS),
+    status: res.status,
+    body: JSON.stringify(res.body),
+    payment: planned ? toPaymentRow(planned.row) : null,
+    accounts,
+    deltas,
+    debits,
+    credits,
+    amounts,
+    kinds,
+    shortStatus: short.status,
+    shortBody: JSON.stringify(short.body),
+  };
+  // With a batcher, this payment joins the next group commit: same outcomes, one statement for several.
+  const row = deps.batcher ? await deps.batcher.write(write) : await writeOnce(deps.db, write);
   if (!row) throw new Error('create_payment_once returned no row');
   if (row.outcome === 'refused') return short;
   if (row.outcome === 'stored') return res;
@@ -93,3 +93,30 @@ export async function createPaymentOnce(
 }
 
 const EMPTY_POSTING: [string[], number[], string[], string[], number[], string[]] = [[], [], [], [], [], []];
+
+/** One payment alone, in its own statement (group commit off). */
+async function writeOnce(db: Db, w: PaymentWrite): Promise<WriteOutcome | undefined> {
+  const [row] = await db.query<WriteOutcome & Record<string, unknown>>(
+    `SELECT * FROM create_payment_once($1, $2, $3, $4, $5, $6, $7, $8::jsonb,
+       $9::text[], $10::bigint[], $11::text[], $12::text[], $13::bigint[], $14::text[], $15, $16)`,
+    [
+      w.account,
+      w.key,
+      w.hash,
+      w.at,
+      w.staleBefore,
+      w.status,
+      w.body,
+      w.payment ? JSON.stringify(w.payment) : null, // Dates → ISO strings
+      w.accounts,
+      w.deltas,
+      w.debits,
+      w.credits,
+      w.amounts,
+      w.kinds,
+      w.shortStatus,
+      w.shortBody,
+    ],
+  );
+  return row;
+}

@@ -39,7 +39,9 @@ export function registerPaymentRoutes(app: App, deps: Deps) {
         deps,
         { accountId, key: c.req.valid('header')['idempotency-key'], method: 'POST', path: c.req.path, body },
         async () => {
-          const { payer, recipient } = await getPayerAndRecipient(deps.db, accountId, body.recipientHandle);
+          const { payer, recipient } = deps.batcher
+            ? await deps.batcher.parties(accountId, body.recipientHandle)
+            : await getPayerAndRecipient(deps.db, accountId, body.recipientHandle);
           return planPayment(deps.config, payer, recipient, body, deps.clock());
         },
       );

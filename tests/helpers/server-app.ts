@@ -15,6 +15,7 @@ import { openDb, type Db } from '../../server/db';
 import type { Deps } from '../../server/deps';
 import { checkInvariants } from '../../server/ledger';
 import { silentLogger, type Logger } from '../../server/log';
+import { batchingEnabled, PaymentBatcher, type BatcherOptions } from '../../server/payments/batch';
 
 export const X_SECRET = 'test-consumer-secret';
 export const BOT_ID = '4242424242';
@@ -120,6 +121,8 @@ export async function setupWallet(
     beforeExecute?: Deps['beforeExecute'];
     stripe?: Deps['stripe'];
     topUpLimits?: Deps['topUpLimits'];
+    /** Group commit of new payments: on by default (WALLET_BATCH=off turns it off), with these seams. */
+    batch?: BatcherOptions | false;
   } = {},
 ): Promise<TestWallet> {
   const { db, drop } = await openTestDb();
@@ -144,6 +147,9 @@ export async function setupWallet(
     ...(opts.beforeExecute ? { beforeExecute: opts.beforeExecute } : {}),
     ...(opts.stripe ? { stripe: opts.stripe } : {}),
     ...(opts.topUpLimits ? { topUpLimits: opts.topUpLimits } : {}),
+    ...(opts.batch === false || (!opts.batch && !batchingEnabled(process.env.WALLET_BATCH))
+      ? {}
+      : { batcher: new PaymentBatcher(db, opts.batch) }),
   };
   const app = createApp(deps);
 

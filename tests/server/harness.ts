@@ -175,7 +175,10 @@ export class ServerProcess {
       ...this.opts.env,
     };
     if (this.opts.target.kind === 'pglite') delete env.DATABASE_URL;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    // WALLET_SERVER_NODE_ARGS: extra node flags for the server (e.g. `--cpu-prof --cpu-prof-dir=prof`, which
+    // NODE_OPTIONS does not allow), to profile it under the benchmark's load.
+    const nodeArgs = process.env.WALLET_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,199 @@
+/**
+ * Group commit of new payments, made deterministic: the writer is held on its first batch (a test seam), the
+ * next payments queue one by one (each waited for through the queue's own event, never a sleep), then the
+ * writer is released and writes them all in one statement. Runs on PGlite and on PostgreSQL.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setupWallet, uniq, type TestWallet, type User } from '../../tests/helpers/server-app';
+import { PaymentBatcher, type PaymentWrite } from './batch';
+
+/** A promise opened from outside. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((r) => (open = r));
+  return { opened, open };
+}
+
+/** The writer's events: batches entering `beforeWrite`, the queue's length, and a hold on the next batch. */
+function seams() {
+  let hold: Promise<void> | undefined;
+  const waiting: { when: (v: { entered: number[]; queued: number }) => boolean; go: () => void }[] = [];
+  const state = { entered: [] as number[], queued: 0 };
+  const check = () => {
+    for (const w of [...waiting]) {
+      if (w.when(state)) {
+        waiting.splice(waiting.indexOf(w), 1);
+        w.go();
+      }
+    }
+  };
+  return {
+    state,
+    holdNext(): () => void {
+      const g = gate();
+      hold = g.opened;
+      return g.open;
+    },
+    until(when: (v: { entered: number[]; queued: number }) => boolean): Promise<void> {
+      return new Promise<void>((go) => {
+        waiting.push({ when, go });
+        check();
+      });
+    },
+    options: {
+      beforeWrite: async (size: number) => {
+        state.entered.push(size);
+        state.queued = 0;
+        check();
+        const h = hold;
+        hold = undefined;
+        if (h) await h;
+      },
+      queued: (length: number) => {
+        state.queued = length;
+        check();
+      },
+    },
+  };
+}
+
+const s = seams();
+let w: TestWallet;
+beforeAll(async () => {
+  w = await setupWallet({ batch: s.options });
+});
+afterAll(() => w.close()); // also checks the ledger's invariants
+
+const pay = (u: User, key: string, body: Record<string, unknown>) =>
+  w.req('POST', '/v1/payments', {
+    token: u.tokens.accessToken,
+    key,
+    body: { currency: 'EUR', mode: 'private', ...body },
+  });
+
+describe('group commit of new payments', () => {
+  it('a batch with a refused payment, a replay and a reused key commits the others, in the order accepted', async () => {
+    const a = await w.user({ balanceCents: 1_000 });
+    const b = await w.user();
+    const c = await w.user({ balanceCents: 500 });
+    const d = await w.user();
+    const k = [uniq('k'), uniq('k'), uniq('k'), uniq('k')];
+    const before = s.state.entered.length;
+
+    // Nothing in flight: the first payment goes out at once, alone; the writer is held inside that batch.
+    const release = s.holdNext();
+    const first = pay(a, k[0]!, { recipientHandle: b.handle, amountCents: 100 });
+    await s.until((v) => v.entered.length === before + 1);
+    expect(s.state.entered[before]).toBe(1);
+
+    // Meanwhile, payments queue one after the other (each planned while a still shows 10 €).
+    const queued: ReturnType<typeof pay>[] = [];
+    const send = async (u: User, key: string, body: Record<string, unknown>) => {
+      const n = queued.length + 1;
+      queued.push(pay(u, key, body));
+      await s.until((v) => v.queued === n);
+    };
+    await send(a, k[1]!, { recipientHandle: b.handle, amountCents: 700 }); // fits: 10 − 1 − 7 = 2 €
+    await send(a, k[2]!, { recipientHandle: b.handle, amountCents: 700 }); // no longer fits: refused
+    await send(c, k[3]!, { recipientHandle: d.handle, amountCents: 200 }); // another payer: stored
+    await send(a, k[1]!, { recipientHandle: b.handle, amountCents: 700 }); // same key, same request: replay
+    await send(c, k[3]!, { recipientHandle: d.handle, amountCents: 201 }); // same key, another request
+    release();
+
+    const r0 = await first;
+    const [r1, r2, r3, r4, r5] = await Promise.all(queued);
+    // One batch of one, then one batch of five.
+    expect(s.state.entered.slice(before)).toEqual([1, 5]);
+    expect(r0.status).toBe(201);
+    expect(r1!.status).toBe(201);
+    expect(r2!.status).toBe(422);
+    expect(r2!.body.code).toBe('insufficient_funds');
+    expect(r3!.status).toBe(201);
+    expect(r4!.status).toBe(201);
+    expect(r4!.headers.get('idempotent-replayed')).toBe('true');
+    expect(r4!.body).toEqual(r1!.body);
+    expect(r5!.status).toBe(422);
+    expect(r5!.body.code).toBe('idempotency_key_reused');
+
+    expect((await w.me(a)).balance.availableCents).toBe(200);
+    expect((await w.me(b)).balance.availableCents).toBe(800);
+    expect((await w.me(c)).balance.availableCents).toBe(300);
+    expect((await w.me(d)).balance.availableCents).toBe(200);
+    // The refusal was stored under its key like any answer.
+    const again = await pay(a, k[2]!, { recipientHandle: b.handle, amountCents: 700 });
+    expect(again.status).toBe(422);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    // Each payment once, in the order accepted: a's statement lists 1 € then 7 €.
+    const list = await w.req('GET', '/v1/payments?limit=10', { token: a.tokens.accessToken });
+    expect((list.body.items as { amountCents: number }[]).map((p) => p.amountCents).reverse()).toEqual([
+      100, 700,
+    ]);
+  });
+
+  it('an item that fails for an unexpected reason fails alone; the others of its statement commit', async () => {
+    const a = await w.user({ balanceCents: 1_000 });
+    const me = await w.me(a);
+    const at = new Date();
+    const item = (key: string, payment: object | null): PaymentWrite => ({
+      account: me.id,
+      key,
+      hash: `hash-${key}`,
+      at,
+      staleBefore: new Date(at.getTime() - 60_000),
+      status: payment ? 201 : 422,
+      body: JSON.stringify({ key }),
+      payment,
+      accounts: [],
+      deltas: [],
+      debits: [],
+      credits: [],
+      amounts: [],
+      kinds: [],
+      shortStatus: 422,
+      shortBody: '{}',
+    });
+    const sizes: number[] = [];
+    const hold = gate();
+    const entered = gate();
+    let queued = 0;
+    const enough = gate();
+    const batcher = new PaymentBatcher(w.db, {
+      beforeWrite: async (size) => {
+        sizes.push(size);
+        if (sizes.length === 1) {
+          entered.open();
+          await hold.opened;
+        }
+      },
+      queued: (n) => {
+        queued = n;
+        if (queued === 3) enough.open();
+      },
+    });
+    const [k0, k1, k2, k3] = [uniq('k'), uniq('k'), uniq('k'), uniq('k')];
+    const first = batcher.write(item(k0, null));
+    await entered.opened; // the writer holds the first batch: what follows queues for the next one
+    // A payment row naming a payer that does not exist: a foreign-key violation inside its item.
+    const broken = { id: crypto.randomUUID(), payer_id: 'no-such-account', amount_cents: 1, mode: 'private' };
+    const outcomes = [
+      batcher.write(item(k1, null)),
+      batcher.write(item(k2, broken)),
+      batcher.write(item(k3, null)),
+    ];
+    await enough.opened;
+    hold.open();
+    expect((await first).outcome).toBe('stored');
+    const [o1, o2, o3] = await Promise.allSettled(outcomes);
+    expect(sizes).toEqual([1, 3]);
+    expect(o1).toMatchObject({ status: 'fulfilled', value: { outcome: 'stored' } });
+    expect(o2?.status).toBe('rejected');
+    expect(String((o2 as PromiseRejectedResult).reason)).toMatch(/payment not written: 23/);
+    expect(o3).toMatchObject({ status: 'fulfilled', value: { outcome: 'stored' } });
+    const keys = await w.db.query<{ key: string }>(
+      `SELECT key FROM idempotency_keys WHERE account_id = $1 AND key = ANY($2::text[]) ORDER BY key`,
+      [me.id, [k0, k1, k2, k3]],
+    );
+    expect(keys.map((r) => r.key)).toEqual([k0, k1, k3].sort());
+    expect(batcher.stats()).toEqual({ batches: 2, payments: 4, sizes: { 1: 1, 3: 1 } });
+  });
+});

@@ -1,0 +1,199 @@
+/**
+ * Group commit for new payments. `POST /v1/payments` writes its payment, legs and stored answer with one
+ * `create_payment_once()` call; with a batcher, the calls that arrive while a batch is being written wait in a
+ * queue and go together in the next batch: one `create_payments_batch()` statement (migration 8), so one round
+ * trip and one commit for up to `max` payments. Each payment keeps its own outcome (stored, refused for
+ * insufficient funds, key exists, key in flight); one that fails for an unexpected reason fails alone.
+ *
+ * The classic leader pattern, without timers: when nothing is being written, a payment goes out at once (a
+ * batch of one, no added latency when idle: it only lets the current event-loop turn finish, so that requests
+ * that arrived together go together); while a batch is in flight, what arrives queues; when it commits, the
+ * queue (up to `max`) is the next batch. One batch at a time, in the order the payments were
+ * queued, so two payments of the same payer are written in the order they were accepted.
+ *
+ * A 2xx still means committed: a payment's promise settles only after its batch's statement returned, which
+ * is after its commit. A statement that fails (after the database layer's retries of serialization failures
+ * and deadlocks) fails every payment of its batch and stores nothing: each request answers 500 and its key
+ * stays free for the client's retry, as with a single call.
+ */
+import { partiesOf, type Parties, type Party } from '../accounts';
+import type { Db } from '../db';
+
+/** One `create_payment_once()` call, as data (the JSON item of `create_payments_batch()`). */
+export interface PaymentWrite {
+  account: string;
+  key: string;
+  hash: string;
+  at: Date;
+  staleBefore: Date;
+  status: number;
+  /** The stored answer's JSON text. */
+  body: string;
+  /** The payment row (`toPaymentRow`), or null for a refusal decided before the statement. */
+  payment: object | null;
+  accounts: string[];
+  deltas: number[];
+  debits: string[];
+  credits: string[];
+  amounts: number[];
+  kinds: string[];
+  shortStatus: number;
+  shortBody: string;
+}
+
+/** What `create_payment_once()` answered for one payment. */
+export interface WriteOutcome {
+  outcome: 'in_flight' | 'exists' | 'stored' | 'refused';
+  request_hash: string | null;
+  status_code: number | null;
+  response_body: string | null;
+}
+
+export interface BatcherOptions {
+  /** Most payments in one statement (default 32). */
+  max?: number;
+  /**
+   * Test seam: awaited before each batch is written, with its size. Holding it holds the writer, so the
+   * payments that arrive meanwhile queue for the next batch.
+   */
+  beforeWrite?: (size: number) => Promise<void>;
+  /** Test seam: called when a payment joins the queue, with the queue's length. */
+  queued?: (length: number) => void;
+}
+
+type BatchRow = WriteOutcome & { item: number } & Record<string, unknown>;
+
+/**
+ * The leader pattern over a queue: `add` runs at once when nothing runs (after the current event-loop turn);
+ * what is added while a group runs waits and forms the next group (up to `max`), in the order added. `run` settles each item of
+ * its group: a value, or an Error for that item alone; when `run` throws, every item of its group fails.
+ */
+class Coalescer<I, O> {
+  private queue: { item: I; resolve: (o: O) => void; reject: (err: unknown) => void }[] = [];
+  private running = false;
+
+  constructor(
+    readonly max: number,
+    private readonly run: (items: I[]) => Promise<(O | Error)[]>,
+    private readonly queued?: (length: number) => void,
+  ) {}
+
+  add(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.queued?.(this.queue.length);
+      if (this.running) return;
+      this.running = true;
+      // One turn of the event loop first (not a timer: when idle it costs microseconds): the requests whose
+      // bytes arrived together are parsed in this turn and join this group. Without it, on PGlite, whose
+      // statements run synchronously on this thread, nothing could ever arrive "while a batch is in flight".
+      setImmediate(() => void this.drain());
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const group = this.queue.splice(0, this.max);
+        let out: (O | Error)[];
+        try {
+          out = await this.run(group.map((g) => g.item));
+        } catch (err) {
+          for (const g of group) g.reject(err);
+          continue;
+        }
+        group.forEach((g, i) => {
+          const o = out[i];
+          if (o === undefined) g.reject(new Error(`no result for item ${i} of a group of ${group.length}`));
+          else if (o instanceof Error) g.reject(o);
+          else g.resolve(o);
+        });
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+}
+
+type PartyRow = Party & { n: number; by_handle: boolean } & Record<string, unknown>;
+
+export class PaymentBatcher {
+  readonly max: number;
+  /** How many batches of each size were written (size → count). */
+  readonly sizes = new Map<number, number>();
+  private readonly writes: Coalescer<PaymentWrite, WriteOutcome>;
+  private readonly lookups: Coalescer<{ payerId: string; handle: string }, Parties>;
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: BatcherOptions = {},
+  ) {
+    this.max = Math.max(1, opts.max ?? 32);
+    this.writes = new Coalescer(this.max, (b) => this.flush(b), opts.queued);
+    this.lookups = new Coalescer(this.max, (b) => this.lookup(b));
+  }
+
+  /** Writes one payment in the next batch; resolves once that batch committed. */
+  write(write: PaymentWrite): Promise<WriteOutcome> {
+    return this.writes.add(write);
+  }
+
+  /**
+   * A payment's payer and the account of its recipient's handle, as `getPayerAndRecipient`, read together
+   * with the other payments being planned at the same moment (one statement for the group).
+   */
+  parties(payerId: string, handle: string): Promise<Parties> {
+    return this.lookups.add({ payerId, handle });
+  }
+
+  /** Batches written so far and how many payments they held. */
+  stats(): { batches: number; payments: number; sizes: Record<number, number> } {
+    let batches = 0;
+    let payments = 0;
+    for (const [size, n] of this.sizes) {
+      batches += n;
+      payments += size * n;
+    }
+    return { batches, payments, sizes: Object.fromEntries([...this.sizes].sort((a, b) => a[0] - b[0])) };
+  }
+
+  private async flush(batch: PaymentWrite[]): Promise<(WriteOutcome | Error)[]> {
+    if (this.opts.beforeWrite) await this.opts.beforeWrite(batch.length);
+    const rows = await this.db.query<BatchRow>(`SELECT * FROM create_payments_batch($1::jsonb)`, [
+      JSON.stringify(batch),
+    ]);
+    this.sizes.set(batch.length, (this.sizes.get(batch.length) ?? 0) + 1);
+    const byItem = new Map(rows.map((r) => [r.item, r]));
+    return batch.map((_, i) => {
+      const row = byItem.get(i);
+      if (!row) return new Error(`create_payments_batch returned no row for item ${i}`);
+      if ((row.outcome as string) === 'failed')
+        return new Error(`payment not written: ${row.response_body ?? 'unknown error'}`);
+      return row;
+    });
+  }
+
+  private async lookup(group: { payerId: string; handle: string }[]): Promise<(Parties | Error)[]> {
+    const rows = await this.db.query<PartyRow>(
+      `SELECT q.n::int AS n, a.id, a.kind, a.display_name, a.x_handle, a.x_user_id, a.fee_bps, a.on_hold,
+         lower(a.x_handle) IS NOT DISTINCT FROM lower(q.handle) AS by_handle
+       FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS q(payer, handle, n)
+       JOIN accounts a ON (a.id = q.payer OR lower(a.x_handle) = lower(q.handle)) AND a.kind <> 'system'`,
+      [group.map((g) => g.payerId), group.map((g) => g.handle)],
+    );
+    const byItem = group.map((): PartyRow[] => []);
+    for (const r of rows) byItem[r.n - 1]?.push(r);
+    return group.map((g, i) => {
+      try {
+        return partiesOf(byItem[i] ?? [], g.payerId);
+      } catch (err) {
+        return err as Error;
+      }
+    });
+  }
+}
+
+/** `WALLET_BATCH`: batching is on unless it says off (off, 0, false, no). */
+export function batchingEnabled(value: string | undefined): boolean {
+  return !['off', '0', 'false', 'no'].includes((value ?? '').trim().toLowerCase());
+}
