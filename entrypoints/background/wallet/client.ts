@@ -114,18 +114,19 @@ export class WalletClient {
     return second;
   }
 
+  /**
+   * The wallet's address when the user granted the browser permission for it, else null: a password is never
+   * sent to a server the user did not grant (the stored setting alone may have been forged).
+   */
+  private async grantedBase(): Promise<string | null> {
+    const base = await this.baseUrl();
+    return (await this.allowed(new URL(base).origin)) ? base : null;
+  }
+
   /** Signs in and stores the tokens (bound to the wallet URL and to the account id from `/v1/me`). */
   async login(email: string, password: string): Promise<ApiResult<Me>> {
-    const base = await this.baseUrl();
-    // Never send a password to a server the user did not grant (the setting alone may have been forged).
-    if (!(await this.allowed(new URL(base).origin))) {
-      return {
-        ok: false,
-        code: 'forbidden',
-        status: null,
-        message: 'This wallet server is not allowed: choose it again in the options.',
-      };
-    }
+    const base = await this.grantedBase();
+    if (!base) return NOT_GRANTED;
     const res = await this.send<TokenPair>(base, 'POST', '/v1/auth/login', { body: { email, password } });
     if (!res.ok) return res;
     await tokensItem.setValue(tokensFrom(res.value, null, this.now(), base));
@@ -146,15 +147,8 @@ export class WalletClient {
    * else; `network` means nothing could be created.
    */
   async signUp(input: { email: string; password: string; displayName: string }): Promise<ApiResult<Me>> {
-    const base = await this.baseUrl();
-    if (!(await this.allowed(new URL(base).origin))) {
-      return {
-        ok: false,
-        code: 'forbidden',
-        status: null,
-        message: 'This wallet server is not allowed: choose it again in the options.',
-      };
-    }
+    const base = await this.grantedBase();
+    if (!base) return NOT_GRANTED;
     const created = await sendWithRetry<Me>(
       {
         method: 'POST',
@@ -269,3 +263,10 @@ export class WalletClient {
     });
   }
 }
+
+const NOT_GRANTED = {
+  ok: false,
+  code: 'forbidden',
+  status: null,
+  message: 'This wallet server is not allowed: choose it again in the options.',
+} as const;
