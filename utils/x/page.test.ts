@@ -246,6 +246,22 @@ describe('ownHandle / pageLang / pageTheme', () => {
     expect(ownHandle(document)).toBe('Real_Me');
   });
 
+  it('should keep the nav link it found, and find it again once X replaced it', () => {
+    const seen = { link: null as Element | null };
+    expect(ownHandle(document, seen)).toBeNull();
+    const first = h(document, 'a', { 'data-testid': 'AppTabBar_Profile_Link', href: '/first_me' });
+    document.body.append(first);
+    expect(ownHandle(document, seen)).toBe('first_me');
+    expect(seen.link).toBe(first);
+    first.setAttribute('href', '/switched_me'); // the same link, rewritten: read again
+    expect(ownHandle(document, seen)).toBe('switched_me');
+    first.remove();
+    document.body.append(h(document, 'a', { 'data-testid': 'AppTabBar_Profile_Link', href: '/second_me' }));
+    expect(ownHandle(document, seen)).toBe('second_me');
+    seen.link?.removeAttribute('data-testid'); // no longer the nav's profile link: not trusted any more
+    expect(ownHandle(document, seen)).toBeNull();
+  });
+
   it('should take the language from the <html lang> prefix', () => {
     document.documentElement.lang = 'fr-CA';
     expect(pageLang(document)).toBe('fr');

@@ -68,15 +68,12 @@ export function sameHandle(a: string | null | undefined, b: string | null | unde
   return !!a && !!b && a.toLowerCase() === b.toLowerCase();
 }
 
-/** True when `el` sits inside a quoted post of `article` (a `div[role=link]` below the article). */
-function inQuote(el: Element, article: Element): boolean {
-  const quote = el.closest(s.QUOTE);
-  return !!quote && quote !== article && article.contains(quote);
-}
-
-/** True when `el` belongs to `article` itself (not to a nested article, not to a quote). */
+/**
+ * True when `el` belongs to `article` itself, not to a nested article nor to a quoted post (a `div[role=link]`)
+ * inside it: the nearest post or quote around `el` is `article`. One walk up, which stops there.
+ */
 function ownedBy(el: Element, article: Element): boolean {
-  return el.closest(s.ARTICLE) === article && !inQuote(el, article);
+  return el.closest(s.POST_OR_QUOTE) === article;
 }
 
 /** The post's own status permalink, and the link element that carries it. */
@@ -162,8 +159,17 @@ export function visibleHandle(block: Element): string | null {
  */
 function avatarAgrees(article: Element, handle: string): number {
   let agreeing = 0;
-  for (const el of article.querySelectorAll(s.AVATAR)) {
+  for (const el of article.querySelectorAll(s.AVATAR_MARKERS)) {
     if (!ownedBy(el, article)) continue;
+    if (el.getAttribute('data-testid') === s.AVATAR_WRAPPER_ID) {
+      // The wrapper's profile links (found from the wrapper: a selector that climbs from every link costs more).
+      for (const link of el.querySelectorAll('a[href]')) {
+        if (!ownedBy(link, article)) continue;
+        agreeing++;
+        if (!sameHandle(handleFromHref(link.getAttribute('href')), handle)) return -1;
+      }
+      continue;
+    }
     // The avatar's profile link, or its handle-keyed container (and the link around that one, if any).
     const link = el.tagName === 'A' ? el : el.closest('a[href]');
     if (el !== link) {
@@ -217,8 +223,9 @@ export function sameTarget(a: PostTarget | null | undefined, b: PostTarget | nul
  * post whose author cannot be established.
  */
 export function postPayTarget(article: Element, ownHandle: string | null): PostTarget | null {
-  if (article.parentElement?.closest(s.ARTICLE)) return null;
-  if (article.closest(`${s.PLACEMENT_TRACKING}, ${s.USER_CELL}, ${s.HOVER_CARD}`)) return null;
+  // One walk up for both: an article around it (a quoted one) or a promoted / who-to-follow / hover-card block.
+  if (article.matches(s.NOT_IN_TIMELINE) || article.parentElement?.closest(s.NESTED_OR_NOT_IN_TIMELINE))
+    return null;
   const target = parsePost(article);
   if (!target || sameHandle(target.authorHandle, ownHandle)) return null;
   return target;
@@ -249,9 +256,16 @@ export function findActionBar(article: Element): Element | null {
   return group;
 }
 
-/** The signed-in user's handle, from the primary nav; null when logged out. */
-export function ownHandle(doc: Document): string | null {
-  const link = doc.querySelector(s.OWN_PROFILE_LINK);
+/**
+ * The signed-in user's handle, from the primary nav; null when logged out. `seen`, if given, keeps the nav's
+ * profile link between calls: it is looked for again only once X replaced it (its `href` is read every time).
+ */
+export function ownHandle(doc: Document, seen?: { link: Element | null }): string | null {
+  let link = seen?.link;
+  if (!link?.isConnected || !link.matches(s.OWN_PROFILE_LINK)) {
+    link = doc.querySelector(s.OWN_PROFILE_LINK);
+    if (seen) seen.link = link;
+  }
   const fromLink = handleFromHref(link?.getAttribute('href') ?? null);
   if (fromLink) return fromLink;
   const avatar = doc.querySelector(s.ACCOUNT_SWITCHER_AVATAR)?.getAttribute('data-testid');

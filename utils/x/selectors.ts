@@ -26,13 +26,13 @@ export const POST = 'article, [role="article"], [data-testid="tweet"]';
 export const ARTICLE = POST;
 /** The author block; a quoted post has its own, inside `QUOTE`. Found structurally too (page.ts). */
 export const USER_NAME = '[data-testid="User-Name"]';
-/** The avatar's wrapper and its profile link (a second avatar marker besides the handle-keyed container). */
-export const AVATAR_LINK = '[data-testid="Tweet-User-Avatar"] a[href]';
+/** The avatar's wrapper: its profile links are a second avatar marker besides the handle-keyed container. */
+export const AVATAR_WRAPPER_ID = 'Tweet-User-Avatar';
 /** The avatar is keyed by handle: `UserAvatar-Container-<handle>`. */
 export const AVATAR_CONTAINER = '[data-testid^="UserAvatar-Container-"]';
 export const AVATAR_CONTAINER_PREFIX = 'UserAvatar-Container-';
-/** Both avatar markers in one query. */
-export const AVATAR = `${AVATAR_CONTAINER}, ${AVATAR_LINK}`;
+/** Both avatar markers in one query: the containers, and the wrappers (whose links page.ts reads). */
+export const AVATAR_MARKERS = `${AVATAR_CONTAINER}, [data-testid="${AVATAR_WRAPPER_ID}"]`;
 
 /** The permalink that wraps the post's `<time>`: `/<handle>/status/<id>`. */
 export const TIME = 'time';
@@ -40,6 +40,8 @@ export const TIME = 'time';
 export const STATUS_LINK = 'a[href*="/status/"]';
 /** A quoted post is a `div[role=link]` inside the quoting post. */
 export const QUOTE = 'div[role="link"]';
+/** The nearest of these around an element tells which post (or quote) it belongs to. */
+export const POST_OR_QUOTE = `${ARTICLE}, ${QUOTE}`;
 /** The action bar (reply, repost, like, views, bookmark, share). Quotes have none. */
 export const ACTION_BAR = '[role="group"]';
 /** Its buttons: the row that holds them is the action bar's second marker. */
@@ -51,6 +53,10 @@ export const PLACEMENT_TRACKING = '[data-testid="placementTracking"]';
 /** Who-to-follow and sidebar rows. */
 export const USER_CELL = '[data-testid="UserCell"]';
 export const HOVER_CARD = '[data-testid="HoverCard"]';
+/** Where a post gets no Pay button: under (or being) an ad's tracking block, a user row, a hover card. */
+export const NOT_IN_TIMELINE = `${PLACEMENT_TRACKING}, ${USER_CELL}, ${HOVER_CARD}`;
+/** The same, or a post around it (the post is a quoted one): one walk up from its parent finds any of them. */
+export const NESTED_OR_NOT_IN_TIMELINE = `${ARTICLE}, ${NOT_IN_TIMELINE}`;
 /** Popups, menus, hover cards and the compose modal render here. */
 export const LAYERS = '#layers';
 
