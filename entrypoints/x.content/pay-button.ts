@@ -5,9 +5,9 @@
  * `data-tweetez-payez="tweet|profile"` (docs/ARCHITECTURE.md "Test hooks") and `data-theme`; inside is one `button` named
  * "Pay @handle" / "Payer @handle".
  *
- * Plain DOM, not Preact: the button is one element with an icon, and Preact alone (≈ 5 KB gzip) would take the
- * content script over its 12 KB budget (measured by `npm run bench:content`); cloning a prepared fragment is also
- * the cheapest way to add hundreds of them while scrolling.
+ * Plain DOM, not Preact: the button is one element whose icon the shared style sheet draws, and Preact alone
+ * (≈ 5 KB gzip) would take the content script over its 12 KB budget (measured by `npm run bench:content`); one
+ * element per shadow root is also the cheapest to add, style, lay out and paint hundreds of times while scrolling.
  *
  * Clicks are not consent, and they are ours. Pointer, mouse and key events aimed at a host stop at the document,
  * in the capture phase, before any element of the page (X's own handlers, which open the post when anything in
@@ -25,12 +25,14 @@ import type { ScriptContext } from '../../utils/x/lifecycle';
 
 export type PayButtonVariant = 'tweet' | 'profile';
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
-/** A coin with a euro sign, on X's 24-unit icon grid so it sits with X's outline icons. */
-const ICON = [
-  'M12 1.75C6.34 1.75 1.75 6.34 1.75 12S6.34 22.25 12 22.25 22.25 17.66 22.25 12 17.66 1.75 12 1.75zm0 18.5c-4.56 0-8.25-3.69-8.25-8.25S7.44 3.75 12 3.75s8.25 3.69 8.25 8.25-3.69 8.25-8.25 8.25z',
-  'M15.2 8.2a4 4 0 0 0-2.2-.7c-1.9 0-3.4 1.2-3.9 2.9H8v1.3h.9v.6H8v1.3h1.1c.5 1.7 2 2.9 3.9 2.9.8 0 1.6-.2 2.2-.7l-.6-1.2c-.5.3-1 .5-1.6.5-1.1 0-2.1-.6-2.5-1.5h2.6v-1.3h-2.9v-.6h2.9v-1.3h-2.6c.4-.9 1.4-1.5 2.5-1.5.6 0 1.1.2 1.6.5z',
-];
+/**
+ * A coin with a euro sign, on X's 24-unit icon grid so it sits with X's outline icons: one outline (the ring, then
+ * the sign), drawn by the shared style sheet (`clip-path: path()` on the button's `::before`, in its text colour),
+ * so a button is one element, with no SVG to clone, style, lay out and paint for every post.
+ */
+const ICON =
+  'M12 1.75C6.34 1.75 1.75 6.34 1.75 12S6.34 22.25 12 22.25 22.25 17.66 22.25 12 17.66 1.75 12 1.75zm0 18.5c-4.56 0-8.25-3.69-8.25-8.25S7.44 3.75 12 3.75s8.25 3.69 8.25 8.25-3.69 8.25-8.25 8.25z' +
+  'M15.2 8.2a4 4 0 0 0-2.2-.7c-1.9 0-3.4 1.2-3.9 2.9H8v1.3h.9v.6H8v1.3h1.1c.5 1.7 2 2.9 3.9 2.9.8 0 1.6-.2 2.2-.7l-.6-1.2c-.5.3-1 .5-1.6.5-1.1 0-2.1-.6-2.5-1.5h2.6v-1.3h-2.9v-.6h2.9v-1.3h-2.6c.4-.9 1.4-1.5 2.5-1.5.6 0 1.1.2 1.6.5z';
 
 /**
  * X's look, per theme: action icons 18.75 px in the secondary text colour, a round tinted hover,
@@ -45,12 +47,13 @@ const CSS = `
 button{all:unset;box-sizing:border-box;display:inline-flex;align-items:center;justify-content:center;
 border-radius:9999px;cursor:pointer;transition:color .2s,background-color .2s,box-shadow .2s}
 button:focus-visible{box-shadow:0 0 0 2px var(--ring)}
-svg{fill:currentColor;pointer-events:none}
+button::before{content:"";flex:none;width:24px;height:24px;background:currentColor;pointer-events:none;
+clip-path:path("${ICON}")}
 .tweet{width:34.75px;height:34.75px;margin:-8px -8px -8px 4px;color:var(--fg)}
-.tweet svg{width:18.75px;height:18.75px}
+.tweet::before{transform:scale(.78125)}
 .tweet:hover,.tweet:focus-visible{color:var(--tint);background-color:var(--tint-bg)}
 .profile{width:36px;height:36px;margin-right:8px;border:1px solid var(--border);color:var(--text)}
-.profile svg{width:20px;height:20px}
+.profile::before{transform:scale(.83333)}
 .profile:hover{background-color:var(--hover)}`;
 
 const STOPPED = new Set([
@@ -221,7 +224,8 @@ interface Mounted {
 }
 
 const mounted = new WeakMap<Element, Mounted>();
-let prototype: DocumentFragment | null = null;
+/** The one button each shadow root holds (its icon comes from the style sheet), cloned for each host. */
+let prototype: HTMLButtonElement | null = null;
 /**
  * One constructed style sheet shared by every shadow root (no per-button CSS parsing) where the browser lets a
  * content script adopt it (Chromium); elsewhere (Firefox's Xray wrappers refuse it) a `<style>` per root.
@@ -251,32 +255,6 @@ function adoptStyles(root: ShadowRoot): boolean {
   }
 }
 
-/** The shadow contents (style + button + icon), built once and cloned for each host. */
-function shadowContents(withStyle: boolean): DocumentFragment {
-  if (!prototype) {
-    prototype = document.createDocumentFragment();
-    const button = document.createElement('button');
-    button.type = 'button';
-    const svg = document.createElementNS(SVG_NS, 'svg');
-    svg.setAttribute('viewBox', '0 0 24 24');
-    svg.setAttribute('aria-hidden', 'true');
-    for (const d of ICON) {
-      const path = document.createElementNS(SVG_NS, 'path');
-      path.setAttribute('d', d);
-      svg.append(path);
-    }
-    button.append(svg);
-    prototype.append(button);
-  }
-  const contents = prototype.cloneNode(true) as DocumentFragment;
-  if (withStyle) {
-    const style = document.createElement('style');
-    style.textContent = CSS;
-    contents.prepend(style);
-  }
-  return contents;
-}
-
 function label(button: HTMLButtonElement, text: string): void {
   button.setAttribute('aria-label', text);
   button.title = text;
@@ -288,11 +266,16 @@ export function createPayHost(options: PayHostOptions): HTMLElement {
   host.setAttribute(PAY_HOST_ATTR, options.variant);
   host.setAttribute('data-theme', options.theme);
   const root = host.attachShadow({ mode: 'closed' });
-  const contents = shadowContents(!adoptStyles(root));
-  const button = contents.querySelector('button') as HTMLButtonElement;
+  if (!adoptStyles(root)) {
+    const style = document.createElement('style');
+    style.textContent = CSS;
+    root.append(style);
+  }
+  prototype ??= Object.assign(document.createElement('button'), { type: 'button' });
+  const button = prototype.cloneNode() as HTMLButtonElement;
   button.className = options.variant;
   label(button, options.label);
-  root.append(contents);
+  root.append(button);
   mounted.set(host, { options, root, button, press: null, pointing: false, userFocus: false });
   return host;
 }
@@ -314,6 +297,11 @@ export function isOurHost(host: Element): boolean {
 
 /** Where each removed host of ours was (see `pressedIn`). */
 const formerParent = new WeakMap<Element, Element | null>();
+
+/** True for a host this script removed itself (`removePayHost`); false for one of ours the page removed. */
+export function isRemovedHost(node: Node): boolean {
+  return formerParent.has(node as Element) && !mounted.has(node as Element);
+}
 
 /** Removes a host. */
 export function removePayHost(host: Element): void {

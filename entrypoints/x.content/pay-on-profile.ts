@@ -6,12 +6,13 @@
  */
 import { sendMessage } from '../../utils/messaging';
 import type { ScriptContext } from '../../utils/x/lifecycle';
-import { ignoreAdded, observe, onBatch, onNavigate } from '../../utils/x/observe';
+import { ignoreAdded, ignoreRemoved, observe, onBatch, onNavigate } from '../../utils/x/observe';
 import { pageLang, pageTheme, profileHandleFromPath, profileSlot, sameHandle } from '../../utils/x/page';
 import { PAY_HOST_PROFILE, PROFILE_HEADER_PARTS } from '../../utils/x/selectors';
 import {
   createPayHost,
   isOurHost,
+  isRemovedHost,
   listenToPayHosts,
   payLabel,
   removePayHost,
@@ -84,6 +85,7 @@ function sync(): void {
 export function payOnProfile(ctx: ScriptContext): void {
   listenToPayHosts(ctx);
   ignoreAdded(ctx, isOurHost);
+  ignoreRemoved(ctx, isRemovedHost);
   // Read once per navigation (onNavigate runs before the watchers of the batch that saw it), not per batch.
   let profilePage = profileHandleFromPath(location.pathname) !== null;
   let theme = pageTheme(document);

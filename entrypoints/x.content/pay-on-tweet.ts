@@ -11,7 +11,7 @@
  */
 import { sendMessage } from '../../utils/messaging';
 import type { ScriptContext } from '../../utils/x/lifecycle';
-import { ignoreAdded, observe, onBatch, onNavigate } from '../../utils/x/observe';
+import { ignoreAdded, ignoreRemoved, observe, onBatch, onNavigate } from '../../utils/x/observe';
 import {
   findActionBar,
   ownHandle,
@@ -27,6 +27,7 @@ import { PAY_HOST, PAY_HOST_TWEET, POST } from '../../utils/x/selectors';
 import {
   createPayHost,
   isOurHost,
+  isRemovedHost,
   listenToPayHosts,
   payLabel,
   removePayHost,
@@ -40,14 +41,16 @@ const targets = new WeakMap<Element, PostTarget>();
 /** The page's theme, re-read only when <body>'s style changes (reading it costs, and batches are many). */
 let theme: Theme = 'light';
 
-/** The page's language, read once per mutation batch (before the posts of that batch are synced). */
+/** The page's language, re-read only when `<html lang>` changes. */
 let lang: Lang = 'en';
 
 /** The signed-in handle, read at most once per mutation batch (and re-read after a navigation). */
 let own: { value: string | null } | null = null;
+/** The nav's profile link it is read from (found again only when X replaced it). */
+const ownLink: { link: Element | null } = { link: null };
 
 function currentOwnHandle(): string | null {
-  own ??= { value: ownHandle(document) };
+  own ??= { value: ownHandle(document, ownLink) };
   return own.value;
 }
 
@@ -122,12 +125,14 @@ function sync(article: Element): void {
 export function payOnTweet(ctx: ScriptContext): void {
   listenToPayHosts(ctx);
   ignoreAdded(ctx, isOurHost);
+  ignoreRemoved(ctx, isRemovedHost);
   theme = pageTheme(document);
   lang = pageLang(document);
-  onBatch(ctx, ({ styleChanged }) => {
+  onBatch(ctx, ({ styleChanged, langChanged }) => {
     own = null;
+    if (!styleChanged && !langChanged) return;
     const nextTheme = styleChanged ? pageTheme(document) : theme;
-    const nextLang = pageLang(document);
+    const nextLang = langChanged ? pageLang(document) : lang;
     if (nextTheme === theme && nextLang === lang) return;
     theme = nextTheme;
     lang = nextLang;

@@ -6,6 +6,10 @@
  * the elements whose children or `href` changed; a watcher looks only at those (`closest` + a scoped
  * `querySelectorAll`), never at the whole document. The batch runs in the observer's own microtask, so a
  * Pay button lands in the same frame as its post.
+ *
+ * The script's own changes (Pay hosts it added, or removed itself) are records too: they are taken at the end
+ * of the batch that made them (`takeRecords`, not one more callback), and a batch made only of them runs no
+ * watcher and no location check.
  */
 import type { ScriptContext } from './lifecycle';
 
@@ -25,12 +29,16 @@ interface Hub {
   href: string;
   /** Added nodes not worth looking at (the content script's own Pay hosts). */
   ignore: ((el: Element) => boolean)[];
+  /** Removed nodes not worth looking at (Pay hosts the content script removed itself). */
+  ignoreRemoved: ((node: Node) => boolean)[];
 }
 
 /** What a batch of mutations says beyond the elements it touched. */
 export interface Batch {
   /** An observed `style` attribute changed (<body>'s: where X keeps its theme colour). */
   styleChanged: boolean;
+  /** `<html lang>` changed (X's UI language). */
+  langChanged: boolean;
 }
 
 const hubs = new WeakMap<ObserveContext, Hub>();
@@ -60,30 +68,54 @@ function checkLocation(hub: Hub): void {
   }
 }
 
+function anyOf<T>(tests: ((value: T) => boolean)[], value: T): boolean {
+  for (const test of tests) if (test(value)) return true;
+  return false;
+}
+
 function handleBatch(hub: Hub, records: MutationRecord[]): void {
   const added = new Set<Element>();
   const touched = new Set<Element>();
-  const batch: Batch = { styleChanged: false };
+  const batch: Batch = { styleChanged: false, langChanged: false };
+  /** A record the content script did not cause by adding or removing its own hosts. */
+  let foreign = false;
   for (const record of records) {
-    if (record.type === 'characterData') {
+    const type = record.type;
+    if (type === 'characterData') {
       // A text rewritten in place (a post's "@handle"): look at the element that holds it again.
       const parent = record.target.parentElement;
       if (parent) touched.add(parent);
+      foreign = true;
       continue;
     }
-    if (record.type === 'attributes') {
-      if (record.attributeName === 'href') touched.add(record.target as Element);
-      else if (record.attributeName === 'style') batch.styleChanged = true;
+    if (type === 'attributes') {
+      const name = record.attributeName;
+      if (name === 'href') touched.add(record.target as Element);
+      else if (name === 'style') batch.styleChanged = true;
+      else if (name === 'lang') batch.langChanged = true;
+      foreign = true;
       continue;
     }
-    for (const node of record.addedNodes) {
-      if (node.nodeType === 1 && !hub.ignore.some((skip) => skip(node as Element)))
+    // Indexed loops: each NodeList access crosses into the page's DOM, and batches are many.
+    const addedNodes = record.addedNodes;
+    for (let i = 0, n = addedNodes.length; i < n; i++) {
+      const node = addedNodes[i] as Node;
+      if (node.nodeType !== 1) foreign = true;
+      else if (!anyOf(hub.ignore, node as Element)) {
         added.add(node as Element);
+        foreign = true;
+      }
     }
     // Something removed (maybe our button, dropped by a re-render): look at its former parent again.
-    if (record.removedNodes.length && record.target.nodeType === 1) touched.add(record.target as Element);
+    const removed = record.removedNodes;
+    for (let i = 0, n = removed.length; i < n; i++) {
+      if (anyOf(hub.ignoreRemoved, removed[i] as Node)) continue;
+      if (record.target.nodeType === 1) touched.add(record.target as Element);
+      foreign = true;
+      break;
+    }
   }
-  checkLocation(hub);
+  if (foreign) checkLocation(hub);
   for (const cb of hub.onBatch) {
     try {
       cb(batch);
@@ -91,6 +123,7 @@ function handleBatch(hub: Hub, records: MutationRecord[]): void {
       report('onBatch', error);
     }
   }
+  if (!foreign) return;
   for (const watcher of hub.watchers) {
     if (watcher.when && !watcher.when()) continue;
     const hits = new Set<Element>();
@@ -111,11 +144,22 @@ function handleBatch(hub: Hub, records: MutationRecord[]): void {
 function hubFor(ctx: ObserveContext): Hub {
   const existing = hubs.get(ctx);
   if (existing) return existing;
-  const created: Hub = { watchers: [], onNavigate: [], onBatch: [], href: location.href, ignore: [] };
+  const created: Hub = {
+    watchers: [],
+    onNavigate: [],
+    onBatch: [],
+    href: location.href,
+    ignore: [],
+    ignoreRemoved: [],
+  };
   hubs.set(ctx, created);
   const observer = new MutationObserver((records) => {
     if (ctx.isInvalid) return observer.disconnect();
     handleBatch(created, records);
+    // What the batch itself changed (the Pay hosts it added) is queued already: handled now, not in a callback
+    // of its own. Nothing is dropped: anything else in the queue is looked at as usual.
+    for (let more = observer.takeRecords(); more.length; more = observer.takeRecords())
+      handleBatch(created, more);
   });
   // `href` catches a reused cell whose links are rewritten in place, `characterData` a text rewritten in place;
   // childList catches everything else.
@@ -126,8 +170,11 @@ function hubFor(ctx: ObserveContext): Hub {
     attributes: true,
     attributeFilter: ['href'],
   });
-  // The theme lives in <body>'s inline background colour: watch that one attribute of that one element.
+  // The theme lives in <body>'s inline background colour, the UI language in <html lang>: watch those two
+  // attributes of those two elements (read once per change, not once per batch).
   if (document.body) observer.observe(document.body, { attributes: true, attributeFilter: ['style'] });
+  if (document.documentElement)
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
   ctx.onInvalidated(() => observer.disconnect());
   // SPA navigations that mutate nothing: the back button, and the Navigation API where there is one.
   const later = () => queueMicrotask(() => checkLocation(created));
@@ -171,4 +218,13 @@ export function onBatch(ctx: ObserveContext, cb: (batch: Batch) => void): void {
 export function ignoreAdded(ctx: ObserveContext, skip: (el: Element) => boolean): void {
   const hub = hubFor(ctx);
   if (!hub.ignore.includes(skip)) hub.ignore.push(skip);
+}
+
+/**
+ * Removed nodes `skip` says to pass over (Pay hosts the content script removed itself: their former parent
+ * needs no second look). A host of ours the page removed is not one of them: its parent is looked at again.
+ */
+export function ignoreRemoved(ctx: ObserveContext, skip: (node: Node) => boolean): void {
+  const hub = hubFor(ctx);
+  if (!hub.ignoreRemoved.includes(skip)) hub.ignoreRemoved.push(skip);
 }
