@@ -12,6 +12,7 @@ import type { ScriptContext } from '../../utils/x/lifecycle';
 import { onBatch, onNavigate } from '../../utils/x/observe';
 import { ownHandle, profileHandleFromPath } from '../../utils/x/page';
 import { PAY_HOST_PROFILE, PAY_HOST_TWEET } from '../../utils/x/selectors';
+import { payButtonsOn } from './pay-buttons-switch';
 
 /** How long the page gets to settle before it is judged (X renders in bursts); also the longest gap between checks. */
 const CHECK_MS = 500;
@@ -31,6 +32,9 @@ export function pageHealth(ctx: ScriptContext): void {
     )
       return;
     const report = readPageHealth(document, location.pathname, ownHandle(document));
+    // Buttons the user switched off are not missing: their absence says nothing about X's page.
+    if (!payButtonsOn('posts')) report.posts = 0;
+    if (!payButtonsOn('profiles')) report.profile = false;
     const paused = isPaused(report);
     if (paused === reported) return;
     reported = paused;
