@@ -51,7 +51,6 @@ export function AmountPicker({ presets, choice, onChange, customError, described
       </div>
       <TextField
         id="amount-input"
-        testId="amount-input"
         label={t('confirm.customAmount')}
         error={customError}
         describedBy={describedBy}

@@ -49,8 +49,8 @@ export function Field({ id, label, hint, error, errorTestId, describedBy, childr
 export interface TextFieldProps extends Omit<Props, 'children'> {
   value: string;
   onValue: (value: string) => void;
-  /** `data-testid` of the input. */
-  testId: string;
+  /** `data-testid` of the input (its `id` when not given). */
+  testId?: string;
   type?: 'text' | 'email' | 'password' | 'url';
   autoComplete: string;
   inputMode?: 'text' | 'decimal' | 'url' | 'email';
@@ -63,7 +63,7 @@ export interface TextFieldProps extends Omit<Props, 'children'> {
 
 /** A {@link Field} holding one text input, the pages' usual field. */
 export function TextField(props: TextFieldProps) {
-  const { value, onValue, testId, inputRef, type = 'text', ...rest } = props;
+  const { value, onValue, testId = props.id, inputRef, type = 'text', ...rest } = props;
   const { autoComplete, inputMode, required, maxLength, spellcheck, placeholder, ...field } = rest;
   const input = { autoComplete, inputMode, required, maxLength, spellcheck, placeholder };
   return (

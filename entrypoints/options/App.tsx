@@ -108,7 +108,6 @@ export function App({
       <form class="card" onSubmit={onSubmit} noValidate>
         <TextField
           id="wallet-url"
-          testId="wallet-url"
           label={t('options.server')}
           hint={t('options.serverHint')}
           error={walletError}

@@ -251,7 +251,6 @@ function SignIn(props: {
       <p class="muted">{props.returnTo ? t('popup.signInToConfirm') : t('popup.signInHint')}</p>
       <TextField
         id="signin-email"
-        testId="signin-email"
         label={t('popup.email')}
         type="email"
         autoComplete="username"
@@ -261,7 +260,6 @@ function SignIn(props: {
       />
       <TextField
         id="signin-password"
-        testId="signin-password"
         label={t('popup.password')}
         type="password"
         autoComplete="current-password"

@@ -78,7 +78,6 @@ export function SignUp({ rules, walletUrl, busy, onSubmit, onSignIn }: Props) {
       <p class="muted">{t('popup.signupHint', { url: walletUrl })}</p>
       <TextField
         id="signup-email"
-        testId="signup-email"
         inputRef={first}
         label={t('popup.email')}
         error={errors.email && errorText('email', errors.email)}
@@ -90,7 +89,6 @@ export function SignUp({ rules, walletUrl, busy, onSubmit, onSignIn }: Props) {
       />
       <TextField
         id="signup-name"
-        testId="signup-name"
         label={t('popup.displayName')}
         hint={t('popup.displayNameHint')}
         error={errors.displayName && errorText('displayName', errors.displayName)}
@@ -102,7 +100,6 @@ export function SignUp({ rules, walletUrl, busy, onSubmit, onSignIn }: Props) {
       />
       <TextField
         id="signup-password"
-        testId="signup-password"
         label={t('popup.password')}
         hint={
           <span data-testid="signup-password-rules">
