@@ -25,19 +25,7 @@ beforeAll(async () => ({ w, fx, close } = await setupWalletAndX()));
 afterAll(() => close());
 
 function configureX(withBot: boolean) {
-  w.deps.x = {
-    clientId: fx.clientId,
-    clientSecret: fx.clientSecret,
-    publicUrl: 'https://wallet.example',
-    apiUrl: fx.url,
-    authorizeUrl: `${fx.url}/i/oauth2/authorize`,
-    timeoutMs: 5_000,
-    ...(withBot
-      ? (({ accessToken, refreshToken }) => ({ botAccessToken: accessToken, botRefreshToken: refreshToken }))(
-          fx.issueTokens(BOT_ID),
-        )
-      : {}),
-  };
+  w.deps.x = fx.walletConfig(withBot ? BOT_ID : undefined);
 }
 const sendAll = () => sendDueReplies(w.deps, { backoffBaseMs: 1_000 });
 

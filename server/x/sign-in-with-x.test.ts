@@ -22,14 +22,7 @@ beforeAll(async () => ({ w, fx, close } = await setupWalletAndX()));
 afterAll(() => close());
 beforeEach(() => {
   fx.set({ mode: 'ok' });
-  w.deps.x = {
-    clientId: fx.clientId,
-    clientSecret: fx.clientSecret,
-    publicUrl: 'https://wallet.example',
-    apiUrl: fx.url,
-    authorizeUrl: `${fx.url}/i/oauth2/authorize`,
-    timeoutMs: 5_000,
-  };
+  w.deps.x = fx.walletConfig();
 });
 
 /** An X user known to the stand-in, who consents on the next authorize. */
