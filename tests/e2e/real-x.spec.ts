@@ -139,6 +139,9 @@ const test = base.extend<{
   },
 });
 
+// The whole stack per test (a wallet server, the stand-in, the browser): more than a page test on a loaded machine.
+test.describe.configure({ timeout: 90_000 });
+
 async function api(
   wallet: WalletServer,
   method: string,
