@@ -10,7 +10,8 @@
  *   handling-disconnections): network errors linear from 250 ms up to 16 s, HTTP errors exponential from 5 s
  *   up to 320 s, 429 exponential from 1 minute; the bases are options so tests run fast;
  * - after each (re)connection fills the gap from `GET /2/tweets/search/recent?since_id=` (the newest post id
- *   it stored), so a post made while disconnected is not lost (decisions are per post id: nothing pays twice);
+ *   it stored; before the very first connection, the newest matching post on X), so a post made while
+ *   disconnected is not lost (decisions are per post id: nothing pays twice);
  * - with several instances on one PostgreSQL exactly one holds the stream (a session advisory lock); the
  *   others try again every `leaderRetryMs` and one takes over when the holder dies.
  * Every post is stored as a delivery (`x_events`, source `stream` or `search`) before it is decided.
