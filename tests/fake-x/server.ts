@@ -29,6 +29,7 @@ import {
   type TweetInput,
   type V2Post,
 } from '../helpers/x-payload';
+import type { XConfig } from '../../server/x/config';
 import { xSignature } from '../../server/x/signature';
 
 export interface FakeXUser {
@@ -104,6 +105,8 @@ export interface FakeX {
   set(m: { mode?: Misbehaviour; slowMs?: number; rateLimitReset?: number }): void;
   /** A user token for `userId` (as if they had consented before), with its refresh token. */
   issueTokens(userId: string, scope?: string): { accessToken: string; refreshToken: string };
+  /** The wallet's X configuration pointing at this stand-in; with `botId`, the bot's fresh tokens too. */
+  walletConfig(botId?: string): XConfig;
   /** Makes a post appear on X: search, matching streams, subscribed webhooks. Returns its v2 form. */
   publish(t: TweetInput): V2Post;
   /** Delivers every post published from now on by or mentioning `forUserId` to `url`, signed, in `format`. */
@@ -199,6 +202,18 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
       if (m.rateLimitReset !== undefined) rateLimitReset = m.rateLimitReset;
     },
     issueTokens: (userId, scope = 'tweet.read tweet.write users.read offline.access') => issue(userId, scope),
+    walletConfig(botId) {
+      const bot = botId === undefined ? undefined : fx.issueTokens(botId);
+      return {
+        clientId: fx.clientId,
+        clientSecret: fx.clientSecret,
+        publicUrl: 'https://wallet.example',
+        apiUrl: fx.url,
+        authorizeUrl: `${fx.url}/i/oauth2/authorize`,
+        timeoutMs: 5_000,
+        ...(bot && { botAccessToken: bot.accessToken, botRefreshToken: bot.refreshToken }),
+      };
+    },
     publish(t) {
       const v2 = postV2(t);
       timeline.push(v2);
