@@ -146,6 +146,7 @@ export function visibleHandle(block: Element): string | null {
     if (exact) {
       if (shown && !sameHandle(shown, exact)) return null;
       shown = exact;
+      continue; // the text is that "@handle" and nothing else: it mentions no one else
     }
     for (const m of text.matchAll(MENTION_RE)) if (m[1]) mentioned.push(m[1]);
   }
@@ -159,26 +160,30 @@ export function visibleHandle(block: Element): string | null {
  */
 function avatarAgrees(article: Element, handle: string): number {
   let agreeing = 0;
+  /** Links already found to name `handle` (the wrapper's link is usually the one around the container). */
+  const agreed: Element[] = [];
   for (const el of article.querySelectorAll(s.AVATAR_MARKERS)) {
     if (!ownedBy(el, article)) continue;
-    if (el.getAttribute('data-testid') === s.AVATAR_WRAPPER_ID) {
+    const testId = el.getAttribute('data-testid');
+    if (testId === s.AVATAR_WRAPPER_ID) {
       // The wrapper's profile links (found from the wrapper: a selector that climbs from every link costs more).
       for (const link of el.querySelectorAll('a[href]')) {
         if (!ownedBy(link, article)) continue;
         agreeing++;
         if (!sameHandle(handleFromHref(link.getAttribute('href')), handle)) return -1;
+        agreed.push(link);
       }
       continue;
     }
     // The avatar's profile link, or its handle-keyed container (and the link around that one, if any).
     const link = el.tagName === 'A' ? el : el.closest('a[href]');
     if (el !== link) {
-      const fromAvatar = el.getAttribute('data-testid')?.slice(s.AVATAR_CONTAINER_PREFIX.length);
+      const fromAvatar = testId?.slice(s.AVATAR_CONTAINER_PREFIX.length);
       if (!sameHandle(fromAvatar, handle)) return -1;
     }
     agreeing++;
-    if (link && article.contains(link) && !sameHandle(handleFromHref(link.getAttribute('href')), handle))
-      return -1;
+    if (!link || agreed.includes(link)) continue;
+    if (article.contains(link) && !sameHandle(handleFromHref(link.getAttribute('href')), handle)) return -1;
   }
   return agreeing;
 }
