@@ -441,6 +441,89 @@ CREATE TABLE stripe_events (
 );
 `,
   },
+  {
+    version: 10,
+    name: 'create_payments_set: a whole batch decided in one pass and written set-wise',
+    sql: `
+-- The common case of a group commit, without a subtransaction per payment. create_payments_batch() (migration 8)
+-- runs create_payment_once() item by item, each in its own subtransaction: two subtransactions, an advisory lock,
+-- three inserts and two updates per payment. When every key of the batch is new and taken by no other
+-- transaction, and every debit is covered walking the batch in its order, each item's outcome is known before
+-- anything is written: 'stored', with its own answer, exactly what the item-by-item run would give. This
+-- function checks exactly that, then writes the batch with one INSERT per table (payments, transfers,
+-- idempotency_keys) and one UPDATE of the balances, in the order given (the order the server accepted the
+-- payments: payments.seq and transfers.id follow it), and returns NULL. Otherwise it writes nothing and returns
+-- why (the caller then runs create_payments_batch(), item by item): 'key' (a key already stored, or given twice),
+-- 'in_flight' (a key held by another transaction), 'funds' (a debit not covered, or an unknown account),
+-- 'error' (a write failed: rolled back, reason and SQLSTATE after it). Serialization failures and deadlocks are
+-- raised, as everywhere, for the caller's retry.
+-- Arguments, column-wise: per item (p_account … p_at: the key row, its answer), per user-balance move in item
+-- order (p_move_accounts, p_move_deltas: each item's accounts in id order), per payment row (p_payments: a JSON
+-- array of payment rows in item order), per ledger leg in item order (p_debits … p_leg_at).
+CREATE FUNCTION create_payments_set(
+  p_account TEXT[], p_key TEXT[], p_hash TEXT[], p_status INTEGER[], p_body TEXT[], p_at TIMESTAMPTZ[],
+  p_move_accounts TEXT[], p_move_deltas BIGINT[],
+  p_payments JSONB,
+  p_debits TEXT[], p_credits TEXT[], p_amounts BIGINT[], p_kinds TEXT[], p_leg_payments TEXT[],
+  p_leg_at TIMESTAMPTZ[]
+) RETURNS TEXT LANGUAGE plpgsql AS $$
+BEGIN
+  -- Every user account the batch moves, locked first and in id order, as every other posting locks its own.
+  PERFORM 1 FROM accounts a WHERE a.id = ANY (p_move_accounts) ORDER BY a.id FOR UPDATE;
+  -- Each key once in the batch, and none stored yet.
+  IF EXISTS (SELECT 1 FROM unnest(p_account, p_key) AS k(account, key) GROUP BY k.account, k.key HAVING count(*) > 1)
+    OR EXISTS (SELECT 1 FROM unnest(p_account, p_key) AS k(account, key)
+      JOIN idempotency_keys i ON i.account_id = k.account AND i.key = k.key) THEN
+    RETURN 'key';
+  END IF;
+  -- Every key's lock, as create_payment_once() takes it: one that another transaction holds is a key in flight.
+  IF NOT (SELECT bool_and(pg_try_advisory_xact_lock(hashtextextended(k.account || E'\\n' || k.key, 7366002)))
+      FROM unnest(p_account, p_key) AS k(account, key)) THEN
+    RETURN 'in_flight';
+  END IF;
+  -- The balances walked in the batch's order: each debit must be covered by what the items before it left (as
+  -- post_transfers() checks it item by item), every account must exist.
+  IF EXISTS (
+    SELECT 1 FROM (
+      SELECT m.delta, a.id,
+          a.balance_cents + sum(m.delta) OVER (PARTITION BY m.account ORDER BY m.n ROWS UNBOUNDED PRECEDING) AS after
+        FROM unnest(p_move_accounts, p_move_deltas) WITH ORDINALITY AS m(account, delta, n)
+        LEFT JOIN accounts a ON a.id = m.account) AS w
+    WHERE w.id IS NULL OR (w.delta < 0 AND w.after < 0)) THEN
+    RETURN 'funds';
+  END IF;
+  BEGIN
+    INSERT INTO payments (id, payer_id, recipient_id, recipient_handle, recipient_x_user_id, amount_cents,
+      fee_cents, message, mode, status, tweet_text, tweet_id, reply_to_tweet_id, failure_reason, created_at,
+      updated_at, expires_at)
+    SELECT r.id, r.payer_id, r.recipient_id, r.recipient_handle, r.recipient_x_user_id, r.amount_cents,
+      r.fee_cents, r.message, r.mode, r.status, r.tweet_text, r.tweet_id, r.reply_to_tweet_id,
+      r.failure_reason, r.created_at, r.updated_at, r.expires_at
+    FROM jsonb_populate_recordset(NULL::payments, p_payments) WITH ORDINALITY AS r
+    ORDER BY r.ordinality;
+    UPDATE accounts a SET balance_cents = a.balance_cents + s.delta
+      FROM (SELECT m.account, sum(m.delta) AS delta FROM unnest(p_move_accounts, p_move_deltas) AS m(account, delta)
+        GROUP BY m.account) AS s
+      WHERE a.id = s.account;
+    INSERT INTO transfers (debit_account_id, credit_account_id, amount_cents, kind, payment_id, created_at)
+    SELECT t.d, t.c, t.a, t.k, t.p, t.at
+      FROM unnest(p_debits, p_credits, p_amounts, p_kinds, p_leg_payments, p_leg_at) WITH ORDINALITY AS t(d, c, a, k, p, at, n)
+      ORDER BY t.n;
+    INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response_body, locked_at, created_at)
+    SELECT k.account, k.key, k.hash, k.status, k.body, k.at, k.at
+      FROM unnest(p_account, p_key, p_hash, p_status, p_body, p_at) WITH ORDINALITY AS k(account, key, hash, status, body, at, n)
+      ORDER BY k.n;
+  EXCEPTION
+    WHEN SQLSTATE '40001' OR SQLSTATE '40P01' THEN
+      RAISE;
+    WHEN OTHERS THEN
+      RETURN 'error ' || SQLSTATE || ' ' || SQLERRM;
+  END;
+  RETURN NULL;
+END
+$$;
+`,
+  },
 ];
 
 /** Applies the migrations not yet applied, each in its own transaction, under an advisory lock. */

@@ -121,6 +121,8 @@ export class PaymentBatcher {
   readonly max: number;
   /** How many batches of each size were written (size → count). */
   readonly sizes = new Map<number, number>();
+  /** How many batches went item by item, by the reason the set-wise pass gave (key, in_flight, funds, error). */
+  readonly fallbacks = new Map<string, number>();
   private readonly writes: Coalescer<PaymentWrite, WriteOutcome>;
   private readonly lookups: Coalescer<{ payerId: string; handle: string }, Parties>;
 
@@ -147,22 +149,51 @@ export class PaymentBatcher {
   }
 
   /** Batches written so far and how many payments they held. */
-  stats(): { batches: number; payments: number; sizes: Record<number, number> } {
+  stats(): {
+    batches: number;
+    payments: number;
+    sizes: Record<number, number>;
+    itemByItem: Record<string, number>;
+  } {
     let batches = 0;
     let payments = 0;
     for (const [size, n] of this.sizes) {
       batches += n;
       payments += size * n;
     }
-    return { batches, payments, sizes: Object.fromEntries([...this.sizes].sort((a, b) => a[0] - b[0])) };
+    return {
+      batches,
+      payments,
+      sizes: Object.fromEntries([...this.sizes].sort((a, b) => a[0] - b[0])),
+      itemByItem: Object.fromEntries(this.fallbacks),
+    };
   }
 
   private async flush(batch: PaymentWrite[]): Promise<(WriteOutcome | Error)[]> {
     if (this.opts.beforeWrite) await this.opts.beforeWrite(batch.length);
+    this.sizes.set(batch.length, (this.sizes.get(batch.length) ?? 0) + 1);
+    // The common case, set-wise: every key new, every debit covered, each item 'stored' with its own answer.
+    const [set] = await this.db.query<{ reason: string | null }>(
+      `SELECT create_payments_set($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::timestamptz[],
+         $7::text[], $8::bigint[], $9::jsonb, $10::text[], $11::text[], $12::bigint[], $13::text[], $14::text[],
+         $15::timestamptz[]) AS reason`,
+      setArgs(batch),
+    );
+    if (set && set.reason === null) {
+      return batch.map((w) => ({
+        outcome: 'stored',
+        request_hash: w.hash,
+        status_code: w.status,
+        response_body: w.body,
+      }));
+    }
+    // Something unusual (a key stored, reused or in flight, a debit not covered, a write that failed): nothing
+    // was written; item by item, each with its own outcome.
+    const why = (set?.reason ?? 'none').split(' ')[0] ?? 'none';
+    this.fallbacks.set(why, (this.fallbacks.get(why) ?? 0) + 1);
     const rows = await this.db.query<BatchRow>(`SELECT * FROM create_payments_batch($1::jsonb)`, [
       JSON.stringify(batch),
     ]);
-    this.sizes.set(batch.length, (this.sizes.get(batch.length) ?? 0) + 1);
     const byItem = new Map(rows.map((r) => [r.item, r]));
     return batch.map((_, i) => {
       const row = byItem.get(i);
@@ -191,6 +222,56 @@ export class PaymentBatcher {
       }
     });
   }
+}
+
+/**
+ * The arguments of `create_payments_set()` (migration 10), column-wise and in the batch's order: the key rows
+ * with their answers, the user-balance moves, the payment rows, the ledger legs.
+ */
+export function setArgs(batch: PaymentWrite[]): unknown[] {
+  const moveAccounts: string[] = [];
+  const moveDeltas: number[] = [];
+  const payments: object[] = [];
+  const legs = {
+    debits: [] as string[],
+    credits: [] as string[],
+    amounts: [] as number[],
+    kinds: [] as string[],
+  };
+  const legPayments: string[] = [];
+  const legAt: Date[] = [];
+  for (const w of batch) {
+    if (!w.payment) continue;
+    payments.push(w.payment);
+    const id = (w.payment as { id: string }).id;
+    moveAccounts.push(...w.accounts);
+    moveDeltas.push(...w.deltas);
+    legs.debits.push(...w.debits);
+    legs.credits.push(...w.credits);
+    legs.amounts.push(...w.amounts);
+    legs.kinds.push(...w.kinds);
+    for (let i = 0; i < w.debits.length; i++) {
+      legPayments.push(id);
+      legAt.push(w.at);
+    }
+  }
+  return [
+    batch.map((w) => w.account),
+    batch.map((w) => w.key),
+    batch.map((w) => w.hash),
+    batch.map((w) => w.status),
+    batch.map((w) => w.body),
+    batch.map((w) => w.at),
+    moveAccounts,
+    moveDeltas,
+    JSON.stringify(payments),
+    legs.debits,
+    legs.credits,
+    legs.amounts,
+    legs.kinds,
+    legPayments,
+    legAt,
+  ];
 }
 
 /** `WALLET_BATCH`: batching is on unless it says off (off, 0, false, no). */

@@ -148,6 +148,11 @@ export class ServerProcess {
   private lines: string[] = [];
   constructor(private readonly opts: ServerOptions) {}
 
+  /** The server process's id while it runs (e.g. to read its CPU time in /proc). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get url() {
     return `http://127.0.0.1:${this.port}`;
   }
