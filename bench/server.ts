@@ -235,7 +235,13 @@ interface ModeRun {
   /** CPU ms per payment during the closed-loop run: the server process, and this load generator. */
   cpu: { server?: number; client: number };
   /** The server's own count of batches by size (group commit on), logged when it stops. */
-  batches?: { batches: number; payments: number; sizes: Record<string, number> };
+  batches?: {
+    batches: number;
+    payments: number;
+    sizes: Record<string, number>;
+    itemByItem?: Record<string, number>;
+    dbMs?: { write: number; lookup: number };
+  };
 }
 
 /** Payments written in batches of 1, 2–3, 4–7, 8–15, 16–31, 32+ (share of payments), and the mean size. */
@@ -251,7 +257,15 @@ function batchSummary(b: NonNullable<ModeRun['batches']>): string {
   const parts = share
     .map((v, i) => (v ? `${names[i]}: ${Math.round((100 * v) / b.payments)}%` : ''))
     .filter(Boolean);
-  return `mean ${(b.payments / Math.max(1, b.batches)).toFixed(1)} per batch, ${b.batches} batches; payments by batch size ${parts.join(', ')}`;
+  const slow = Object.entries(b.itemByItem ?? {}).map(([k, v]) => `${k} ${v}`);
+  const per = (ms: number) => (ms / Math.max(1, b.payments)).toFixed(3);
+  return (
+    `mean ${(b.payments / Math.max(1, b.batches)).toFixed(1)} per batch, ${b.batches} batches; payments by batch size ${parts.join(', ')}; ` +
+    `item by item: ${slow.length ? slow.join(', ') : 'none'}` +
+    (b.dbMs
+      ? `; database wait per payment: write ${per(b.dbMs.write)} ms, parties ${per(b.dbMs.lookup)} ms`
+      : '')
+  );
 }
 
 interface Mode {
@@ -327,10 +341,14 @@ async function runMode(setup: Setup, target: DbTarget, mode: Mode): Promise<Mode
     for (const line of server.tail(50).split('\n')) {
       if (!line.includes('"payment batches"')) continue;
       const b = JSON.parse(line) as NonNullable<ModeRun['batches']>;
-      batches ??= { batches: 0, payments: 0, sizes: {} };
+      batches ??= { batches: 0, payments: 0, sizes: {}, itemByItem: {}, dbMs: { write: 0, lookup: 0 } };
       batches.batches += b.batches;
       batches.payments += b.payments;
       for (const [k, v] of Object.entries(b.sizes)) batches.sizes[k] = (batches.sizes[k] ?? 0) + v;
+      for (const [k, v] of Object.entries(b.itemByItem ?? {}))
+        batches.itemByItem![k] = (batches.itemByItem![k] ?? 0) + v;
+      batches.dbMs!.write += b.dbMs?.write ?? 0;
+      batches.dbMs!.lookup += b.dbMs?.lookup ?? 0;
     }
     if (batches) log(`${name}: ${batchSummary(batches)}`);
     return { rate, closed, sorted, paced, psorted, cpu, ...(batches ? { batches } : {}) };

@@ -123,6 +123,8 @@ export class PaymentBatcher {
   readonly sizes = new Map<number, number>();
   /** How many batches went item by item, by the reason the set-wise pass gave (key, in_flight, funds, error). */
   readonly fallbacks = new Map<string, number>();
+  /** Milliseconds spent waiting for the database: batch writes, and the batched reads of the parties. */
+  private readonly waited = { write: 0, lookup: 0 };
   private readonly writes: Coalescer<PaymentWrite, WriteOutcome>;
   private readonly lookups: Coalescer<{ payerId: string; handle: string }, Parties>;
 
@@ -154,6 +156,7 @@ export class PaymentBatcher {
     payments: number;
     sizes: Record<number, number>;
     itemByItem: Record<string, number>;
+    dbMs: { write: number; lookup: number };
   } {
     let batches = 0;
     let payments = 0;
@@ -166,12 +169,22 @@ export class PaymentBatcher {
       payments,
       sizes: Object.fromEntries([...this.sizes].sort((a, b) => a[0] - b[0])),
       itemByItem: Object.fromEntries(this.fallbacks),
+      dbMs: { write: Math.round(this.waited.write), lookup: Math.round(this.waited.lookup) },
     };
   }
 
   private async flush(batch: PaymentWrite[]): Promise<(WriteOutcome | Error)[]> {
     if (this.opts.beforeWrite) await this.opts.beforeWrite(batch.length);
     this.sizes.set(batch.length, (this.sizes.get(batch.length) ?? 0) + 1);
+    const t0 = performance.now();
+    try {
+      return await this.writeBatch(batch);
+    } finally {
+      this.waited.write += performance.now() - t0;
+    }
+  }
+
+  private async writeBatch(batch: PaymentWrite[]): Promise<(WriteOutcome | Error)[]> {
     // The common case, set-wise: every key new, every debit covered, each item 'stored' with its own answer.
     const [set] = await this.db.query<{ reason: string | null }>(
       `SELECT create_payments_set($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::timestamptz[],
@@ -205,6 +218,7 @@ export class PaymentBatcher {
   }
 
   private async lookup(group: { payerId: string; handle: string }[]): Promise<(Parties | Error)[]> {
+    const t0 = performance.now();
     const rows = await this.db.query<PartyRow>(
       `SELECT q.n::int AS n, a.id, a.kind, a.display_name, a.x_handle, a.x_user_id, a.fee_bps, a.on_hold,
          lower(a.x_handle) IS NOT DISTINCT FROM lower(q.handle) AS by_handle
@@ -212,6 +226,7 @@ export class PaymentBatcher {
        JOIN accounts a ON (a.id = q.payer OR lower(a.x_handle) = lower(q.handle)) AND a.kind <> 'system'`,
       [group.map((g) => g.payerId), group.map((g) => g.handle)],
     );
+    this.waited.lookup += performance.now() - t0;
     const byItem = group.map((): PartyRow[] => []);
     for (const r of rows) byItem[r.n - 1]?.push(r);
     return group.map((g, i) => {
