@@ -1,8 +1,8 @@
 /**
  * Group commit for new payments. `POST /v1/payments` writes its payment, legs and stored answer with one
  * `create_payment_once()` call; with a batcher, the calls that arrive while a batch is being written wait in a
- * queue and go together in the next batch: one `create_payments_batch()` statement (migration 8), so one round
- * trip and one commit for up to `max` payments. Each payment keeps its own outcome (stored, refused for
+ * queue and go together in the next batch, in one statement (one round trip and one commit) for up to `max`
+ * payments. Each payment keeps its own outcome (stored, refused for
  * insufficient funds, key exists, key in flight); one that fails for an unexpected reason fails alone.
  *
  * The classic leader pattern, without timers: when nothing is being written, a payment goes out at once (a
@@ -10,6 +10,11 @@
  * that arrived together go together); while a batch is in flight, what arrives queues; when it commits, the
  * queue (up to `max`) is the next batch. One batch at a time, in the order the payments were
  * queued, so two payments of the same payer are written in the order they were accepted.
+ *
+ * A batch is first offered to `create_payments_set()` (migration 10): when every key is new and free and every
+ * debit is covered walking the batch in order, it writes the whole batch set-wise (one INSERT per table, one
+ * UPDATE of the balances) and every item is 'stored' with its own answer. Otherwise it writes nothing and says
+ * why, and the batch goes item by item through `create_payments_batch()` (server/README.md).
  *
  * A 2xx still means committed: a payment's promise settles only after its batch's statement returned, which
  * is after its commit. A statement that fails (after the database layer's retries of serialization failures
