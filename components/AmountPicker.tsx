@@ -1,4 +1,4 @@
-import { Field } from './Field';
+import { TextField } from './Field';
 import { useI18n } from './i18n-context';
 
 /** What the user picked: a preset button, or text typed in the custom field. */
@@ -49,25 +49,17 @@ export function AmountPicker({ presets, choice, onChange, customError, described
           </button>
         ))}
       </div>
-      <Field
+      <TextField
         id="amount-input"
         label={t('confirm.customAmount')}
         error={customError}
         describedBy={describedBy}
-      >
-        {(control) => (
-          <input
-            {...control}
-            data-testid="amount-input"
-            type="text"
-            inputMode="decimal"
-            autoComplete="off"
-            placeholder={t('confirm.customPlaceholder')}
-            value={customText}
-            onInput={(e) => onChange({ kind: 'custom', text: e.currentTarget.value })}
-          />
-        )}
-      </Field>
+        inputMode="decimal"
+        autoComplete="off"
+        placeholder={t('confirm.customPlaceholder')}
+        value={customText}
+        onValue={(text) => onChange({ kind: 'custom', text })}
+      />
     </fieldset>
   );
 }

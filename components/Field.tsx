@@ -1,4 +1,4 @@
-import type { ComponentChildren, VNode } from 'preact';
+import type { ComponentChildren, Ref, VNode } from 'preact';
 
 /** What the control of a {@link Field} must carry so its label, hint and error reach assistive technology. */
 export interface FieldControl {
@@ -42,5 +42,44 @@ export function Field({ id, label, hint, error, errorTestId, describedBy, childr
         </p>
       )}
     </div>
+  );
+}
+
+/** What a {@link TextField} adds to a field: its one text input. */
+export interface TextFieldProps extends Omit<Props, 'children'> {
+  value: string;
+  onValue: (value: string) => void;
+  /** `data-testid` of the input (its `id` when not given). */
+  testId?: string;
+  type?: 'text' | 'email' | 'password' | 'url';
+  autoComplete: string;
+  inputMode?: 'text' | 'decimal' | 'url' | 'email';
+  required?: boolean;
+  maxLength?: number;
+  spellcheck?: boolean;
+  placeholder?: string;
+  inputRef?: Ref<HTMLInputElement>;
+}
+
+/** A {@link Field} holding one text input, the pages' usual field. */
+export function TextField(props: TextFieldProps) {
+  const { value, onValue, testId = props.id, inputRef, type = 'text', ...rest } = props;
+  const { autoComplete, inputMode, required, maxLength, spellcheck, placeholder, ...field } = rest;
+  const input = { autoComplete, inputMode, required, maxLength, spellcheck, placeholder };
+  return (
+    <Field {...field}>
+      {(control) => (
+        <input
+          {...control}
+          {...input}
+          ref={inputRef}
+          data-testid={testId}
+          // Preact types each input type apart (by its ARIA roles); these four take the same attributes.
+          type={type as 'text'}
+          value={value}
+          onInput={(e) => onValue(e.currentTarget.value)}
+        />
+      )}
+    </Field>
   );
 }

@@ -5,6 +5,8 @@ import type { Payment, Recipient } from '../core/wallet-types';
 import { AmountPicker, resolveAmount, type AmountChoice, type ParseAmount } from './AmountPicker';
 import type { sendMessage } from '../utils/messaging';
 import { BalanceCard } from './BalanceCard';
+import { TextField } from './Field';
+import { createRef } from 'preact';
 import { PageHealthNotice } from './PageHealthNotice';
 import { PaymentList, tweetUrl } from './PaymentList';
 import { RecipientCard } from './RecipientCard';
@@ -87,6 +89,47 @@ describe('AmountPicker', () => {
     expect(root.querySelector(`#${input.getAttribute('aria-describedby')}`)?.textContent).toBe(
       'Not an amount',
     );
+  });
+});
+
+describe('TextField', () => {
+  it('should tie its label, hint and error to the input and hand back what is typed', () => {
+    const typed: string[] = [];
+    const ref = createRef<HTMLInputElement>();
+    const root = mount(
+      <TextField
+        id="f"
+        testId="f-input"
+        inputRef={ref}
+        label="Email"
+        hint="We never share it"
+        error="Not an address"
+        errorTestId="f-error"
+        describedBy="elsewhere"
+        type="email"
+        autoComplete="username"
+        required
+        value="a@"
+        onValue={(v) => typed.push(v)}
+      />,
+    );
+    const input = byTestId(root, 'f-input') as HTMLInputElement;
+    expect(ref.current).toBe(input);
+    expect(root.querySelector('label[for="f"]')?.textContent).toBe('Email');
+    expect([input.type, input.autocomplete, input.required, input.value]).toEqual([
+      'email',
+      'username',
+      true,
+      'a@',
+    ]);
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+    expect(input.getAttribute('aria-describedby')).toBe('f-hint f-error elsewhere');
+    expect(byTestId(root, 'f-error').textContent).toBe('Not an address');
+    act(() => {
+      input.value = 'a@b.example';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    expect(typed).toEqual(['a@b.example']);
   });
 });
 

@@ -1,9 +1,14 @@
 /**
- * English: every word the extension says, in two sections so each bundle takes only its own: `messages` (the
- * extension pages: popup, confirm window, options) and `notices` (the background's notifications). The content
+ * English: every word the extension says, in sections so each bundle takes only its own: `messages` (the
+ * extension pages: popup, confirm window, options), `notices` (the background's notifications) and `paused`
+ * (the background's toolbar tooltip, which the popup says too). The content
  * script keeps its own few labels (entrypoints/x.content/pay-button.ts) for its size budget.
  * `{name}` placeholders are filled by utils/i18n.ts.
  */
+
+/** The toolbar button's tooltip (background) and the popup's notice when the Pay buttons are paused on a tab. */
+export const paused =
+  'X changed its page; Pay buttons are paused here — you can still pay the profile in this tab from here.';
 
 export const messages = {
   appName: 'Tweetez Payez',
@@ -80,8 +85,7 @@ export const messages = {
   'popup.composerChanged':
     'A payment tweet Tweetez Payez wrote in X was changed before it was posted. Check the amount and the recipient in X before you post it.',
   'popup.payHandle': 'Pay @{handle}',
-  'popup.paused':
-    'X changed its page; Pay buttons are paused here — you can still pay the profile in this tab from here.',
+  'popup.paused': paused,
   'popup.offlineTitle': 'Wallet unreachable',
   'popup.offline':
     'Cannot reach your wallet server at {url}. Check your connection or the server address in Settings.',

@@ -1,6 +1,10 @@
 /** French: the same sections and keys as locales/en.ts (utils/i18n.test.ts holds them to it). */
 import type { Messages, NoticeEvent } from './en';
 
+/** The toolbar button's tooltip (background) and the popup's notice when the Pay buttons are paused on a tab. */
+export const paused =
+  'X a changé sa page ; les boutons Payer sont en pause ici — vous pouvez toujours payer le profil de cet onglet d’ici.';
+
 export const messages: Messages = {
   appName: 'Tweetez Payez',
   loading: 'Chargement…',
@@ -73,8 +77,7 @@ export const messages: Messages = {
   'popup.composerChanged':
     'Un tweet de paiement écrit par Tweetez Payez dans X a été modifié avant sa publication. Vérifiez le montant et le destinataire dans X avant de le publier.',
   'popup.payHandle': 'Payer @{handle}',
-  'popup.paused':
-    'X a changé sa page ; les boutons Payer sont en pause ici — vous pouvez toujours payer le profil de cet onglet d’ici.',
+  'popup.paused': paused,
   'popup.offlineTitle': 'Portefeuille injoignable',
   'popup.offline':
     'Impossible de joindre le serveur de votre portefeuille ({url}). Vérifiez votre connexion ou l’adresse du serveur dans les réglages.',

@@ -99,7 +99,7 @@ const steps = [
   // on its own databases.
   {
     name: 'server',
-    together: ['durability', 'stress', 'bot-replies'].map((name) => ({
+    together: ['durability', 'stress', 'bot-replies', 'stream-takeover'].map((name) => ({
       name,
       needs: ['postgres'],
       ...nodeTest(`server-${name}`, [`tests/server/${name}.test.ts`]),

@@ -4,7 +4,7 @@
  * ./.data/wallet, `memory://` for a throw-away one), WALLET_SEED or `--seed <file>`, WALLET_SANDBOX=1,
  * X_CONSUMER_SECRET, X_BOT_USER_ID, and the X variables of server/x/config.ts (X_CLIENT_ID, X_CLIENT_SECRET,
  * PUBLIC_URL, X_API_URL, X_AUTHORIZE_URL, X_TIMEOUT_MS, X_BOT_ACCESS_TOKEN, X_BOT_REFRESH_TOKEN), X_INGEST=stream
- * with X_BEARER_TOKEN (pull mode), WALLET_BATCH=off (each new payment in its own statement instead of group
+ * with X_BEARER_TOKEN (pull mode; its timings: see streamTimings below), WALLET_BATCH=off (each new payment in its own statement instead of group
  * commit); card top-ups: STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET (both or neither, with PUBLIC_URL),
  * STRIPE_API_URL (default https://api.stripe.com), TOPUP_MIN_CENTS (500), TOPUP_MAX_CENTS (50000).
  * SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the database.
@@ -14,6 +14,7 @@ import { DEFAULT_TOPUP_MAX_CENTS, DEFAULT_TOPUP_MIN_CENTS } from '../core/rules'
 import { batchingEnabled } from './payments/batch';
 import { startWalletServer } from './start';
 import { xConfigFromEnv } from './x/config';
+import type { StreamOptions } from './x/stream';
 
 const { values } = parseArgs({
   options: { seed: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
@@ -60,6 +61,32 @@ if (topUpLimits.minCents > topUpLimits.maxCents) {
   process.exit(2);
 }
 
+/**
+ * The stream's reconnection timings (X's documented back-off by default), in milliseconds; tests shorten them.
+ * X_STREAM_NETWORK_BASE_MS, X_STREAM_HTTP_BASE_MS, X_STREAM_RATE_LIMIT_BASE_MS, X_STREAM_STALL_MS,
+ * X_STREAM_LEADER_RETRY_MS (how often an instance without the stream tries to take it).
+ */
+function streamTimings(): Partial<StreamOptions> {
+  const names = {
+    networkBaseMs: 'X_STREAM_NETWORK_BASE_MS',
+    httpBaseMs: 'X_STREAM_HTTP_BASE_MS',
+    rateLimitBaseMs: 'X_STREAM_RATE_LIMIT_BASE_MS',
+    stallMs: 'X_STREAM_STALL_MS',
+    leaderRetryMs: 'X_STREAM_LEADER_RETRY_MS',
+  } as const;
+  const out: Partial<StreamOptions> = {};
+  for (const [key, name] of Object.entries(names) as [keyof typeof names, string][]) {
+    if (env[name] === undefined || env[name] === '') continue;
+    const v = Number(env[name]);
+    if (!Number.isSafeInteger(v) || v < 1) {
+      console.error(`invalid ${name}: ${env[name]} (milliseconds)`);
+      process.exit(2);
+    }
+    out[key] = v;
+  }
+  return out;
+}
+
 try {
   const server = await startWalletServer({
     port,
@@ -85,7 +112,7 @@ try {
     batch: batchingEnabled(env.WALLET_BATCH),
     ...(env.X_INGEST === 'stream'
       ? env.X_BEARER_TOKEN
-        ? { stream: { bearerToken: env.X_BEARER_TOKEN } }
+        ? { stream: { bearerToken: env.X_BEARER_TOKEN, ...streamTimings() } }
         : (() => {
             throw new Error('X_INGEST=stream needs X_BEARER_TOKEN');
           })()

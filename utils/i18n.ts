@@ -56,6 +56,11 @@ export function noticeText(
   return { title: fill(title, params), message: fill(message, params) };
 }
 
+/** The toolbar tooltip of a tab where the Pay buttons are paused (the background's only words besides notices). */
+export function pausedText(lang: Lang): string {
+  return lang === 'fr' ? fr.paused : en.paused;
+}
+
 /** A translator bound to one language. */
 export function translator(lang: Lang): Translate {
   return (key, params) => translate(lang, key, params);

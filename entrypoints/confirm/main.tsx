@@ -1,6 +1,5 @@
-import { render } from 'preact';
 import '@/components/ui.css';
-import { I18nContext } from '@/components/i18n-context';
+import { showPage } from '@/components/i18n-context';
 import { sendMessage } from '@/utils/messaging';
 import { parseAmount } from '@/core/money';
 import { loadPageEnv } from '@/utils/page-env';
@@ -13,21 +12,19 @@ async function main() {
   const { settings, i18n } = await loadPageEnv();
   document.title = i18n.t('confirm.title');
   const requestId = new URLSearchParams(location.search).get('request');
-  render(
-    <I18nContext.Provider value={i18n}>
-      <App
-        requestId={requestId}
-        send={sendMessage}
-        presets={settings.presets}
-        defaultMode={settings.defaultMode}
-        deps={{ formatTweet: formatPaymentTweet, check: checkPayment }}
-        parseAmount={(text) => parseAmount(text, i18n.lang)}
-        tweetReason={tweetReasonText}
-        close={() => window.close()}
-        goSignIn={() => location.assign(`popup.html?request=${encodeURIComponent(requestId ?? '')}`)}
-      />
-    </I18nContext.Provider>,
-    document.getElementById('app')!,
+  showPage(
+    i18n,
+    <App
+      requestId={requestId}
+      send={sendMessage}
+      presets={settings.presets}
+      defaultMode={settings.defaultMode}
+      deps={{ formatTweet: formatPaymentTweet, check: checkPayment }}
+      parseAmount={(text) => parseAmount(text, i18n.lang)}
+      tweetReason={tweetReasonText}
+      close={() => window.close()}
+      goSignIn={() => location.assign(`popup.html?request=${encodeURIComponent(requestId ?? '')}`)}
+    />,
   );
 }
 

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { Field } from '@/components/Field';
+import { Field, TextField } from '@/components/Field';
 import type { ParseAmount } from '@/components/AmountPicker';
 import { Brand } from '@/components/Brand';
 import { useI18n } from '@/components/i18n-context';
@@ -106,26 +106,19 @@ export function App({
     <main class="page page--options" data-testid="options-root">
       <Brand title={t('options.title')} />
       <form class="card" onSubmit={onSubmit} noValidate>
-        <Field
+        <TextField
           id="wallet-url"
           label={t('options.server')}
           hint={t('options.serverHint')}
           error={walletError}
           errorTestId="wallet-url-error"
-        >
-          {(control) => (
-            <input
-              {...control}
-              data-testid="wallet-url"
-              type="url"
-              inputMode="url"
-              autoComplete="url"
-              spellcheck={false}
-              value={form.walletUrl}
-              onInput={(e) => update({ walletUrl: e.currentTarget.value })}
-            />
-          )}
-        </Field>
+          type="url"
+          inputMode="url"
+          autoComplete="url"
+          spellcheck={false}
+          value={form.walletUrl}
+          onValue={(walletUrl) => update({ walletUrl })}
+        />
 
         <Field id="language" label={t('options.language')}>
           {(control) => (

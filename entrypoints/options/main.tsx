@@ -1,62 +1,50 @@
-import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import '@/components/ui.css';
-import { I18nContext } from '@/components/i18n-context';
+import { showPage } from '@/components/i18n-context';
 import { formatTypedAmount, parseAmount } from '@/core/money';
-import { loadPageEnv } from '@/utils/page-env';
+import { livePayButtons, loadPageEnv } from '@/utils/page-env';
 import { isLocalWalletOrigin, originPattern } from '@/utils/host-permission';
-import type { PayButtonsSetting } from '@/utils/pay-buttons';
-import { getPayButtons, savePayButtons, saveSettings, watchPayButtons } from '@/utils/storage';
+import { saveSettings } from '@/utils/storage';
 import { App } from './App';
 
 async function main() {
   const { settings, i18n } = await loadPageEnv();
   document.title = i18n.t('options.title');
-  let payButtons = await getPayButtons();
+  // The popup's quick switch may change it while this page is open.
+  const payButtons = await livePayButtons(() => draw());
   const draw = () =>
-    render(
-      <I18nContext.Provider value={i18n}>
-        <App
-          initial={{
-            walletUrl: settings.walletUrl,
-            language: settings.language,
-            defaultMode: settings.defaultMode,
-            presets: settings.presets.map((c) => formatTypedAmount(c, i18n.lang)),
-          }}
-          justSaved={new URLSearchParams(location.search).has('saved')}
-          payButtons={payButtons}
-          savePayButtons={(next: PayButtonsSetting) => {
-            payButtons = next;
-            draw();
-            void savePayButtons(next);
-          }}
-          parseAmount={(text) => parseAmount(text, i18n.lang)}
-          requestOrigin={(origin) =>
-            isLocalWalletOrigin(origin)
-              ? Promise.resolve(true)
-              : browser.permissions.request({ origins: [originPattern(origin)] }).catch(() => false)
-          }
-          save={async (value) => {
-            const r = await saveSettings({
-              walletUrl: value.walletUrl,
-              language: value.language,
-              defaultMode: value.defaultMode,
-              presets: value.presets,
-            });
-            if (!r.ok) throw new Error(r.code);
-            // A new language applies to the whole page at once.
-            if (value.language !== settings.language) location.replace('?saved=1');
-          }}
-        />
-      </I18nContext.Provider>,
-      document.getElementById('app')!,
+    showPage(
+      i18n,
+      <App
+        initial={{
+          walletUrl: settings.walletUrl,
+          language: settings.language,
+          defaultMode: settings.defaultMode,
+          presets: settings.presets.map((c) => formatTypedAmount(c, i18n.lang)),
+        }}
+        justSaved={new URLSearchParams(location.search).has('saved')}
+        payButtons={payButtons.value}
+        savePayButtons={payButtons.set}
+        parseAmount={(text) => parseAmount(text, i18n.lang)}
+        requestOrigin={(origin) =>
+          isLocalWalletOrigin(origin)
+            ? Promise.resolve(true)
+            : browser.permissions.request({ origins: [originPattern(origin)] }).catch(() => false)
+        }
+        save={async (value) => {
+          const r = await saveSettings({
+            walletUrl: value.walletUrl,
+            language: value.language,
+            defaultMode: value.defaultMode,
+            presets: value.presets,
+          });
+          if (!r.ok) throw new Error(r.code);
+          // A new language applies to the whole page at once.
+          if (value.language !== settings.language) location.replace('?saved=1');
+        }}
+      />,
     );
   draw();
-  // The popup's quick switch may change it while this page is open.
-  watchPayButtons((next) => {
-    payButtons = next;
-    draw();
-  });
 }
 
 void main();

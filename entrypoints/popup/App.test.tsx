@@ -2,72 +2,31 @@
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { byTestId, mount } from '@/tests/helpers/render';
+import { byTestId } from '@/tests/helpers/render';
 import type { Lang } from '@/utils/i18n';
-import type { sendMessage } from '@/utils/messaging';
 import type { Me, Payment } from '@/core/wallet-types';
-import { App, REFRESH_MS } from './App';
-import { createPopupStore } from './store';
+import { REFRESH_MS } from './App';
 import { aMe, aPayment, POST_ID } from '@/tests/helpers/wallet-data';
-
-type Reply = { ok: boolean } & Record<string, unknown>;
+import {
+  fakeBackground,
+  flush,
+  openPopup,
+  type FakeBackground,
+  type Reply,
+  type,
+} from '@/tests/helpers/popup';
 
 const me: Me = aMe({ displayName: 'Alice Martin', balance: { availableCents: 12_345, heldCents: 500 } });
 
-function payment(over: Partial<Payment> = {}): Payment {
-  return aPayment({ payer: { handle: 'alice', displayName: 'Alice Martin' }, tweetId: POST_ID, ...over });
-}
-
-/** A fake background keyed by message type (replies may change during a test); records every call. */
-function fakeBackground(replies: Record<string, Reply | (() => Reply)>) {
-  const calls: { type: string; data: unknown }[] = [];
-  const send = vi.fn(async (type: string, data: unknown) => {
-    calls.push({ type, data });
-    const r = replies[type];
-    if (r === undefined) throw new Error('Could not establish connection');
-    return typeof r === 'function' ? r() : r;
-  });
-  return { send: send as unknown as typeof sendMessage, calls, replies };
-}
-
-async function flush() {
-  await act(async () => {
-    for (let i = 0; i < 10; i++) await Promise.resolve();
-  });
-}
-
-async function open(
-  bg: ReturnType<typeof fakeBackground>,
+const open = (
+  bg: FakeBackground,
   lang: Lang = 'en',
   returnTo: string | null = null,
   payButtons = { posts: true, profiles: true },
-) {
-  const store = createPopupStore(bg.send);
-  const close = vi.fn();
-  const setPayButtons = vi.fn();
-  const goBack = vi.fn();
-  const root = mount(
-    <App
-      store={store}
-      walletUrl="http://127.0.0.1:8787"
-      returnTo={returnTo}
-      goBack={goBack}
-      openOptions={vi.fn()}
-      close={close}
-      payButtons={payButtons}
-      setPayButtons={setPayButtons}
-    />,
-    lang,
-  );
-  await flush();
-  return { root, store, close, setPayButtons, goBack };
-}
+) => openPopup(bg, { lang, returnTo, payButtons });
 
-function type(input: HTMLElement, value: string) {
-  act(() => {
-    (input as HTMLInputElement).value = value;
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  });
+function payment(over: Partial<Payment> = {}): Payment {
+  return aPayment({ payer: { handle: 'alice', displayName: 'Alice Martin' }, tweetId: POST_ID, ...over });
 }
 
 const signedIn = (over: Partial<Record<string, Reply>> = {}) => ({

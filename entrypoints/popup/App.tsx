@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { Field } from '@/components/Field';
+import { TextField } from '@/components/Field';
 import { BalanceCard } from '@/components/BalanceCard';
 import { Brand, Spinner } from '@/components/Brand';
 import { useI18n } from '@/components/i18n-context';
@@ -249,32 +249,24 @@ function SignIn(props: {
     >
       <h2 id="signin-title">{t('popup.signInTitle')}</h2>
       <p class="muted">{props.returnTo ? t('popup.signInToConfirm') : t('popup.signInHint')}</p>
-      <Field id="signin-email" label={t('popup.email')}>
-        {(control) => (
-          <input
-            {...control}
-            data-testid="signin-email"
-            type="email"
-            autoComplete="username"
-            required
-            value={email}
-            onInput={(e) => setEmail(e.currentTarget.value)}
-          />
-        )}
-      </Field>
-      <Field id="signin-password" label={t('popup.password')}>
-        {(control) => (
-          <input
-            {...control}
-            data-testid="signin-password"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onInput={(e) => setPassword(e.currentTarget.value)}
-          />
-        )}
-      </Field>
+      <TextField
+        id="signin-email"
+        label={t('popup.email')}
+        type="email"
+        autoComplete="username"
+        required
+        value={email}
+        onValue={setEmail}
+      />
+      <TextField
+        id="signin-password"
+        label={t('popup.password')}
+        type="password"
+        autoComplete="current-password"
+        required
+        value={password}
+        onValue={setPassword}
+      />
       {props.error && (
         <p class="notice notice--danger" role="alert" data-testid="error">
           {props.error === 'unauthorized' ? t('popup.badCredentials') : errorText(t, props.error)}

@@ -3,7 +3,7 @@
  * Each error sits under its field; a failure of the whole request (wallet unreachable) keeps everything typed.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { Field } from '@/components/Field';
+import { TextField } from '@/components/Field';
 import { useI18n } from '@/components/i18n-context';
 import type { MessageKey } from '@/utils/i18n';
 import { ACCOUNT_RULES } from '@/core/rules';
@@ -76,44 +76,29 @@ export function SignUp({ rules, walletUrl, busy, onSubmit, onSignIn }: Props) {
     <form class="card" aria-labelledby="signup-title" onSubmit={(e) => void submit(e)} noValidate>
       <h2 id="signup-title">{t('popup.signupTitle')}</h2>
       <p class="muted">{t('popup.signupHint', { url: walletUrl })}</p>
-      <Field
+      <TextField
         id="signup-email"
+        inputRef={first}
         label={t('popup.email')}
         error={errors.email && errorText('email', errors.email)}
         errorTestId="signup-email-error"
-      >
-        {(control) => (
-          <input
-            {...control}
-            ref={first}
-            data-testid="signup-email"
-            type="email"
-            autoComplete="email"
-            value={form.email}
-            onInput={(e) => update({ email: e.currentTarget.value })}
-          />
-        )}
-      </Field>
-      <Field
+        type="email"
+        autoComplete="email"
+        value={form.email}
+        onValue={(email) => update({ email })}
+      />
+      <TextField
         id="signup-name"
         label={t('popup.displayName')}
         hint={t('popup.displayNameHint')}
         error={errors.displayName && errorText('displayName', errors.displayName)}
         errorTestId="signup-displayName-error"
-      >
-        {(control) => (
-          <input
-            {...control}
-            data-testid="signup-name"
-            type="text"
-            autoComplete="name"
-            maxLength={r.displayNameMaxLength}
-            value={form.displayName}
-            onInput={(e) => update({ displayName: e.currentTarget.value })}
-          />
-        )}
-      </Field>
-      <Field
+        autoComplete="name"
+        maxLength={r.displayNameMaxLength}
+        value={form.displayName}
+        onValue={(displayName) => update({ displayName })}
+      />
+      <TextField
         id="signup-password"
         label={t('popup.password')}
         hint={
@@ -123,18 +108,11 @@ export function SignUp({ rules, walletUrl, busy, onSubmit, onSignIn }: Props) {
         }
         error={errors.password && errorText('password', errors.password)}
         errorTestId="signup-password-error"
-      >
-        {(control) => (
-          <input
-            {...control}
-            data-testid="signup-password"
-            type="password"
-            autoComplete="new-password"
-            value={form.password}
-            onInput={(e) => update({ password: e.currentTarget.value })}
-          />
-        )}
-      </Field>
+        type="password"
+        autoComplete="new-password"
+        value={form.password}
+        onValue={(password) => update({ password })}
+      />
       <div class="field">
         <label class="check">
           <input

@@ -1,9 +1,7 @@
-import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import '@/components/ui.css';
-import { I18nContext } from '@/components/i18n-context';
-import { loadPageEnv } from '@/utils/page-env';
-import { getPayButtons, savePayButtons, watchPayButtons } from '@/utils/storage';
+import { showPage } from '@/components/i18n-context';
+import { livePayButtons, loadPageEnv } from '@/utils/page-env';
 import { App } from './App';
 import { createPopupStore } from './store';
 
@@ -12,32 +10,22 @@ async function main() {
   document.title = i18n.t('appName');
   const returnTo = new URLSearchParams(location.search).get('request');
   const store = createPopupStore();
-  let payButtons = await getPayButtons();
+  const payButtons = await livePayButtons(() => draw());
   const draw = () =>
-    render(
-      <I18nContext.Provider value={i18n}>
-        <App
-          store={store}
-          walletUrl={settings.walletUrl}
-          returnTo={returnTo}
-          goBack={(id) => location.replace(`confirm.html?request=${encodeURIComponent(id)}`)}
-          openOptions={() => void browser.runtime.openOptionsPage()}
-          close={() => window.close()}
-          payButtons={payButtons}
-          setPayButtons={(next) => {
-            payButtons = next;
-            draw();
-            void savePayButtons(next);
-          }}
-        />
-      </I18nContext.Provider>,
-      document.getElementById('app')!,
+    showPage(
+      i18n,
+      <App
+        store={store}
+        walletUrl={settings.walletUrl}
+        returnTo={returnTo}
+        goBack={(id) => location.replace(`confirm.html?request=${encodeURIComponent(id)}`)}
+        openOptions={() => void browser.runtime.openOptionsPage()}
+        close={() => window.close()}
+        payButtons={payButtons.value}
+        setPayButtons={payButtons.set}
+      />,
     );
   draw();
-  watchPayButtons((next) => {
-    payButtons = next;
-    draw();
-  });
 }
 
 void main();

@@ -2,14 +2,17 @@
 /** The popup for a first-time user: opening a wallet, the next steps, adding money, the top-ups in history. */
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { byTestId, mount } from '@/tests/helpers/render';
-import type { sendMessage } from '@/utils/messaging';
+import { afterEach, describe, expect, it } from 'vitest';
+import { byTestId } from '@/tests/helpers/render';
 import type { Me, TopUp } from '@/core/wallet-types';
-import { App } from './App';
-import { createPopupStore } from './store';
-
-type Reply = { ok: boolean } & Record<string, unknown>;
+import {
+  fakeBackground,
+  flush,
+  openPopup,
+  type FakeBackground,
+  type Reply,
+  type,
+} from '@/tests/helpers/popup';
 
 const me: Me = {
   id: 'a9',
@@ -36,54 +39,14 @@ const topUp = (status: TopUp['status']): TopUp => ({
   updatedAt: '2026-11-30T10:00:00.000Z',
 });
 
-function fakeBackground(replies: Record<string, Reply>) {
-  const calls: { type: string; data: unknown }[] = [];
-  const send = vi.fn(async (type: string, data: unknown) => {
-    calls.push({ type, data });
-    const r = replies[type];
-    if (r === undefined) throw new Error('Could not establish connection');
-    return r;
-  });
-  return { send: send as unknown as typeof sendMessage, calls, replies };
-}
-
-async function flush() {
-  await act(async () => {
-    for (let i = 0; i < 10; i++) await Promise.resolve();
-  });
-}
-
-async function open(bg: ReturnType<typeof fakeBackground>, lang: 'en' | 'fr' = 'en') {
-  const store = createPopupStore(bg.send);
-  const root = mount(
-    <App
-      store={store}
-      walletUrl="https://wallet.example.com"
-      returnTo={null}
-      goBack={vi.fn()}
-      openOptions={vi.fn()}
-      close={vi.fn()}
-      payButtons={{ posts: true, profiles: true }}
-      setPayButtons={vi.fn()}
-    />,
-    lang,
-  );
-  await flush();
-  return { root, store };
-}
-
-function type(input: HTMLElement, value: string) {
-  act(() => {
-    (input as HTMLInputElement).value = value;
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  });
-}
-
 function fill(root: HTMLElement, over: Partial<Record<'email' | 'name' | 'password', string>> = {}) {
   type(byTestId(root, 'signup-email'), over.email ?? 'nora@example.com');
   type(byTestId(root, 'signup-name'), over.name ?? 'Nora');
   type(byTestId(root, 'signup-password'), over.password ?? 'a long passphrase');
 }
+
+const open = (bg: FakeBackground, lang: 'en' | 'fr' = 'en') =>
+  openPopup(bg, { lang, walletUrl: 'https://wallet.example.com' });
 
 const signedOut = () =>
   fakeBackground({

@@ -4,13 +4,10 @@
  * (balance header, pending confirmations, history), never as markup.
  */
 import { render } from 'preact';
-import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mount } from '@/tests/helpers/render';
 import type { sendMessage } from '@/utils/messaging';
 import type { Me, Payment } from '@/core/wallet-types';
-import { App } from './App';
-import { createPopupStore } from './store';
+import { openPopup } from '@/tests/helpers/popup';
 import { aMe, aPayment, POST_ID } from '@/tests/helpers/wallet-data';
 
 const XSS = [
@@ -53,21 +50,7 @@ describe('red team: XSS strings in the popup', () => {
         getActiveTabTarget: { ok: true, target: null },
       };
       const send = vi.fn(async (type: string) => replies[type]) as unknown as typeof sendMessage;
-      const root = mount(
-        <App
-          store={createPopupStore(send)}
-          walletUrl="http://127.0.0.1:8787"
-          returnTo={null}
-          goBack={vi.fn()}
-          openOptions={vi.fn()}
-          close={vi.fn()}
-          payButtons={{ posts: true, profiles: true }}
-          setPayButtons={vi.fn()}
-        />,
-      );
-      await act(async () => {
-        for (let i = 0; i < 10; i++) await Promise.resolve();
-      });
+      const { root } = await openPopup({ send });
       expect(root.querySelector('[data-testid="history-list"]')).toBeTruthy();
       expect(root.textContent).toContain(s);
       expect(root.querySelectorAll('img, script, svg, iframe, b, a[href^="javascript"]')).toHaveLength(0);

@@ -6,45 +6,26 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { weightedLength } from '../../core/weighted-length';
-import { startFakeX, type FakeX } from '../../tests/fake-x/server';
+import type { FakeX } from '../../tests/fake-x/server';
 import {
   BOT_ID,
-  setupWallet,
+  setupWalletAndX,
   uniq,
-  X_SECRET,
   xid,
   type TestWallet,
   type User,
 } from '../../tests/helpers/server-app';
 import { replyText, seedBotTokens, sendDueReplies } from './bot';
 import { tweetCreateEvents, tweetObject, type TweetInput } from '../../tests/helpers/x-payload';
-import { xSignature } from './signature';
 
 let w: TestWallet;
 let fx: FakeX;
-beforeAll(async () => {
-  [w, fx] = await Promise.all([setupWallet(), startFakeX()]);
-  fx.users.set(BOT_ID, { id: BOT_ID, username: 'SMoneyfr' });
-});
-afterAll(async () => {
-  await fx.close();
-  await w.close();
-});
+let close: () => Promise<void>;
+beforeAll(async () => ({ w, fx, close } = await setupWalletAndX()));
+afterAll(() => close());
 
 function configureX(withBot: boolean) {
-  w.deps.x = {
-    clientId: fx.clientId,
-    clientSecret: fx.clientSecret,
-    publicUrl: 'https://wallet.example',
-    apiUrl: fx.url,
-    authorizeUrl: `${fx.url}/i/oauth2/authorize`,
-    timeoutMs: 5_000,
-    ...(withBot
-      ? (({ accessToken, refreshToken }) => ({ botAccessToken: accessToken, botRefreshToken: refreshToken }))(
-          fx.issueTokens(BOT_ID),
-        )
-      : {}),
-  };
+  w.deps.x = fx.walletConfig(withBot ? BOT_ID : undefined);
 }
 const sendAll = () => sendDueReplies(w.deps, { backoffBaseMs: 1_000 });
 
@@ -63,11 +44,7 @@ async function tweet(from: User, to: { handle: string; xUserId: string }, text: 
   };
   const obj = { ...tweetObject(t), lang };
   const body = JSON.stringify(tweetCreateEvents(BOT_ID, [obj]));
-  const r = await w.req('POST', '/v1/webhooks/x', {
-    body,
-    headers: { 'x-twitter-webhooks-signature': xSignature(X_SECRET, body) },
-  });
-  expect(r.status).toBe(200);
+  expect((await w.xWebhook(body)).status).toBe(200);
   return t.tweetId;
 }
 /** A tweet the extension asked for: pays at once (completed, or claimable without a wallet). */

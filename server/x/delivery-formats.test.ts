@@ -5,15 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BOT_ID,
-  setupWallet,
-  uniq,
-  X_SECRET,
-  xid,
-  type TestWallet,
-  type User,
-} from '../../tests/helpers/server-app';
+import { BOT_ID, setupWallet, uniq, xid, type TestWallet, type User } from '../../tests/helpers/server-app';
 import {
   postV2,
   streamDelivery,
@@ -31,11 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => w.close());
 
-const send = (body: string, signature: string | null = xSignature(X_SECRET, body)) =>
-  w.req('POST', '/v1/webhooks/x', {
-    body,
-    headers: signature === null ? {} : { 'x-twitter-webhooks-signature': signature },
-  });
+const send = (body: string, signature?: string | null) => w.xWebhook(body, signature);
 const bot = { handle: 'SMoneyfr', userId: BOT_ID };
 let seq = 0;
 const tweetId = () => String(1_870_000_000_000_000_000n + BigInt(Date.now() % 1e9) * 1000n + BigInt(seq++));

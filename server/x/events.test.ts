@@ -23,11 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => w.close());
 
-const post = (body: string, signature: string | null = xSignature(X_SECRET, body)) =>
-  w.req('POST', '/v1/webhooks/x', {
-    body,
-    headers: signature === null ? {} : { 'x-twitter-webhooks-signature': signature },
-  });
+const post = (body: string, signature?: string | null) => w.xWebhook(body, signature);
 const deliver = (...tweets: Record<string, unknown>[]) =>
   post(JSON.stringify(tweetCreateEvents(BOT_ID, tweets)));
 const bot = { handle: 'SMoneyfr', userId: BOT_ID };

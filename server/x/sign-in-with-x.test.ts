@@ -4,30 +4,25 @@
  * mismatch, a refusal, X down or too slow, an X account linked elsewhere, the bot's own account.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeX, type FakeX } from '../../tests/fake-x/server';
-import { BOT_ID, setupWallet, uniq, xid, type TestWallet, type User } from '../../tests/helpers/server-app';
+import type { FakeX } from '../../tests/fake-x/server';
+import {
+  BOT_ID,
+  setupWalletAndX,
+  uniq,
+  xid,
+  type TestWallet,
+  type User,
+} from '../../tests/helpers/server-app';
 import { X_AUTHORIZE_URL } from './config';
 
 let w: TestWallet;
 let fx: FakeX;
-beforeAll(async () => {
-  [w, fx] = await Promise.all([setupWallet(), startFakeX()]);
-  fx.users.set(BOT_ID, { id: BOT_ID, username: 'SMoneyfr' });
-});
-afterAll(async () => {
-  await fx.close();
-  await w.close();
-});
+let close: () => Promise<void>;
+beforeAll(async () => ({ w, fx, close } = await setupWalletAndX()));
+afterAll(() => close());
 beforeEach(() => {
   fx.set({ mode: 'ok' });
-  w.deps.x = {
-    clientId: fx.clientId,
-    clientSecret: fx.clientSecret,
-    publicUrl: 'https://wallet.example',
-    apiUrl: fx.url,
-    authorizeUrl: `${fx.url}/i/oauth2/authorize`,
-    timeoutMs: 5_000,
-  };
+  w.deps.x = fx.walletConfig();
 });
 
 /** An X user known to the stand-in, who consents on the next authorize. */

@@ -152,3 +152,45 @@ describe('filtered stream', () => {
     },
   );
 });
+
+describe('filtered stream, first connection', () => {
+  it('with no payment post on X yet: a post made during the first disconnection is found by search', async () => {
+    const [w2, fx2] = await Promise.all([setupWallet(), startFakeX({ keepAliveMs: 50 })]);
+    w2.deps.x = { ...w.deps.x!, apiUrl: fx2.url, authorizeUrl: `${fx2.url}/i/oauth2/authorize` };
+    const first = startStreamIngest(w2.deps, { bearerToken: fx2.bearerToken, ...fast });
+    try {
+      await fx2.streamConnections(1);
+      // The starting point was taken before connecting: nothing on X yet, so no since_id.
+      expect(fx2.searches).toEqual([null]);
+      const a = await w2.user({ balanceCents: 5_000 });
+      const b = await w2.user();
+      fx2.streamsDown = true;
+      fx2.dropStreams();
+      await fx2.streamRefusals(1);
+      const id = String(1_880_000_000_000_000_000n + BigInt(seq++));
+      fx2.publish({
+        tweetId: id,
+        text: `@SMoneyfr #envoyer 3€ @${b.handle}`,
+        userId: a.xUserId,
+        handle: a.handle,
+        mentions: [
+          { handle: 'SMoneyfr', userId: BOT_ID },
+          { handle: b.handle, userId: b.xUserId },
+        ],
+      });
+      fx2.streamsDown = false;
+      await fx2.streamConnections(2);
+      const rows = async () =>
+        w2.db.query<{ outcome: string; source: string }>(
+          `SELECT t.outcome, e.source FROM x_tweets t JOIN x_events e ON e.id = t.event_id WHERE t.tweet_id = $1`,
+          [id],
+        );
+      await expect.poll(rows).toEqual([{ outcome: 'awaiting_confirmation', source: 'search' }]);
+      expect(fx2.searches.slice(0, 2)).toEqual([null, null]);
+    } finally {
+      await first.stop();
+      await fx2.close();
+      await w2.close();
+    }
+  });
+});

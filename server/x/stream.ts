@@ -10,7 +10,8 @@
  *   handling-disconnections): network errors linear from 250 ms up to 16 s, HTTP errors exponential from 5 s
  *   up to 320 s, 429 exponential from 1 minute; the bases are options so tests run fast;
  * - after each (re)connection fills the gap from `GET /2/tweets/search/recent?since_id=` (the newest post id
- *   it stored), so a post made while disconnected is not lost (decisions are per post id: nothing pays twice);
+ *   it stored; before the very first connection, the newest matching post on X), so a post made while
+ *   disconnected is not lost (decisions are per post id: nothing pays twice);
  * - with several instances on one PostgreSQL exactly one holds the stream (a session advisory lock); the
  *   others try again every `leaderRetryMs` and one takes over when the holder dies.
  * Every post is stored as a delivery (`x_events`, source `stream` or `search`) before it is decided.
@@ -123,16 +124,36 @@ export function startStreamIngest(deps: Deps, opts: StreamOptions): StreamIngest
     deps.log.info('x stream rule added', { rule: value });
   };
 
+  const readSince = async () =>
+    (await deps.db.query<{ value: string }>(`SELECT value FROM settings WHERE key = $1`, [SINCE_KEY]))[0]
+      ?.value;
+  const search = (since: string | undefined) =>
+    api(
+      `/2/tweets/search/recent?query=${encodeURIComponent(streamRule(deps))}` +
+        `${since && since !== '0' ? `&since_id=${since}` : ''}&max_results=100&${POST_QUERY}`,
+    );
+
+  /**
+   * Before the very first connection nothing is stored to fill a gap from: the newest matching post on X
+   * becomes the starting point (`0` when there is none: the next fill then reads every matching post of the
+   * search window, all made after this point). Taken before connecting, so a post made between this and the
+   * stream's opening, or during the first disconnection, is found by the fill. Posts from before are not this
+   * wallet's to decide.
+   */
+  const takeStartingPoint = async () => {
+    if ((await readSince()) !== undefined) return;
+    const newest = ((await search(undefined)).meta as { newest_id?: unknown } | undefined)?.newest_id;
+    await deps.db.query(`INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, [
+      SINCE_KEY,
+      typeof newest === 'string' && /^\d{1,20}$/.test(newest) ? newest : '0',
+    ]);
+  };
+
   /** Posts made since the newest stored one (oldest first), each as a stream delivery. */
   const fillGap = async () => {
-    const [since] = await deps.db.query<{ value: string }>(`SELECT value FROM settings WHERE key = $1`, [
-      SINCE_KEY,
-    ]);
-    if (!since) return;
-    const q = encodeURIComponent(streamRule(deps));
-    const page = await api(
-      `/2/tweets/search/recent?query=${q}&since_id=${since.value}&max_results=100&${POST_QUERY}`,
-    );
+    const since = await readSince();
+    if (since === undefined) return;
+    const page = await search(since);
     const posts = ((page.data as Record<string, unknown>[] | undefined) ?? []).slice().reverse();
     for (const post of posts) await ingest({ data: post, includes: page.includes ?? {} }, 'search');
     if (posts.length) deps.log.info('x stream gap filled from search', { posts: posts.length });
@@ -188,6 +209,7 @@ export function startStreamIngest(deps: Deps, opts: StreamOptions): StreamIngest
     while (!stopping.signal.aborted && !lost.aborted) {
       try {
         await ensureRule();
+        await takeStartingPoint();
         await connect(() => {
           network = http = limited = 0;
           void fillGap().catch((err: unknown) =>

@@ -15,11 +15,19 @@
  * ('light' | 'dark'), `count` (home posts, default 300), `pageSize` (posts per load, 20), `loadDelay` (ms, 30),
  * `recycle` (reuse unmounted cell nodes for other posts), `overscan` (px rendered around the viewport).
  *
+ *   await routeX(context, {}, { apiUrl: fx.url, accessToken }); // Post buttons post to a stand-in for X (below)
+ *
  * Hooks on `window.__x`: `audit()` (each post on screen: id, kind, expected payee, Pay hosts and their button
  * names), `navigate(path)` (pushState, like X's links), `scrollToIndex(i)`, `loadedCount()`, `renderedKeys()`,
  * `reuseCell(postId, homeIndex)`, `rerender(postId, 'bar' | 'children' | 'article')`, `staleProfileHeader(h)`,
  * `setTheme(t)`, `setLang(l)`, `postIds()`, and the records `posted` (texts submitted with a Post button —
- * the extension must never submit) and `opened` (posts opened by X's own article click/Enter handler).
+ * the extension must never submit), `sent` (with a backend: X's answer to each post) and `opened` (posts opened
+ * by X's own article click/Enter handler).
+ *
+ * With a backend (tests/fake-x), a Post button does what X's web app does: it sends the composer's text to a
+ * same-origin API (`POST https://x.com/i/api/2/tweets`, `{ text, reply? }`), which is forwarded here to the
+ * stand-in's `POST /2/tweets` with the signed-in user's token, as X's own front end would act for the session:
+ * the stand-in records it as a post by that user and publishes it (stream, search, webhooks).
  * Data helpers (`makePost`, `postId`, `payeeOf`, `ME`, `USERS` …) are in tests/fixtures/x/data.ts.
  */
 import fs from 'node:fs';
@@ -35,6 +43,14 @@ export const X = 'https://x.com';
 
 const FIXTURE_DIR = path.resolve(import.meta.dirname, '../fixtures/x');
 const X_URL_RE = /^https:\/\/(?:mobile\.)?(?:x|twitter)\.com\//;
+/** The same-origin address the offline pages' Post buttons send posts to when there is a backend. */
+const POST_API = '/i/api/2/tweets';
+
+/** A stand-in for X the offline pages post to, and the signed-in user's access token there. */
+export interface XBackend {
+  apiUrl: string;
+  accessToken: string;
+}
 const compiled = new Map<string, string>();
 
 /** The fixture module `name` (app, data, render, composer), transpiled from TypeScript once per process. */
@@ -61,8 +77,16 @@ function page(config: Partial<XConfig>): string {
 </head><body style="background-color: #FFFFFF;"></body></html>`;
 }
 
-async function serve(route: Route, config: Partial<XConfig>): Promise<void> {
+async function serve(route: Route, config: Partial<XConfig>, backend?: XBackend): Promise<void> {
   const url = new URL(route.request().url());
+  if (backend && url.pathname === POST_API && route.request().method() === 'POST') {
+    const res = await fetch(`${backend.apiUrl}/2/tweets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${backend.accessToken}`, 'content-type': 'application/json' },
+      body: route.request().postData() ?? '',
+    });
+    return route.fulfill({ status: res.status, contentType: 'application/json', body: await res.text() });
+  }
   if (url.pathname.startsWith('/__fixture/')) {
     const body = fixtureModule(url.pathname.slice('/__fixture/'.length));
     if (body === null) return route.fulfill({ status: 404, body: 'no such fixture module' });
@@ -73,7 +97,15 @@ async function serve(route: Route, config: Partial<XConfig>): Promise<void> {
   return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: page(config) });
 }
 
-/** Serve the offline X app for every X URL opened in `target` (a browser context or a single page). */
-export async function routeX(target: BrowserContext | Page, config: Partial<XConfig> = {}): Promise<void> {
-  await target.route(X_URL_RE, (route) => serve(route, config));
+/**
+ * Serve the offline X app for every X URL opened in `target` (a browser context or a single page); with a
+ * `backend`, its Post buttons post to that stand-in for X.
+ */
+export async function routeX(
+  target: BrowserContext | Page,
+  config: Partial<XConfig> = {},
+  backend?: XBackend,
+): Promise<void> {
+  const pageConfig = backend ? { ...config, postApi: POST_API } : config;
+  await target.route(X_URL_RE, (route) => serve(route, pageConfig, backend));
 }

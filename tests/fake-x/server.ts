@@ -6,12 +6,16 @@
  *   authorization-code): `GET /i/oauth2/authorize` consents at once as `consentAs` (or answers
  *   `error=access_denied`), `POST /2/oauth2/token` checks the client (HTTP Basic), the code (single use,
  *   same redirect_uri) and the S256 `code_verifier`; refresh tokens rotate (an old one is refused).
- * - `GET /2/users/me`, `POST /2/tweets` (recorded in `posts`), `GET /2/tweets/search/recent`, filtered
- *   stream rules and `GET /2/tweets/search/stream` (newline-delimited JSON, blank keep-alive lines).
- * - `publish(post)` makes a post appear on "X": in search, on open streams whose rules it matches, and
- *   `deliver(format, …)` POSTs it to a webhook signed as X signs (AAA, X Activity API or Filtered Stream).
+ * - `GET /2/users/me`, `POST /2/tweets` (recorded in `posts`, whoever posts: the bot's replies, and the posts
+ *   a signed-in user makes on the offline X pages, which tests/e2e/x-pages.ts forwards here with that user's
+ *   token), `GET /2/tweets/search/recent` (the rule's words, `since_id`), filtered stream rules and
+ *   `GET /2/tweets/search/stream` (newline-delimited JSON, blank keep-alive lines).
+ * - A post made with `POST /2/tweets` or `publish(post)` appears on "X": in search, on open streams whose
+ *   rules it matches, and it is delivered to every `subscribe`d webhook whose user it is by or mentions;
+ *   `deliver(format, …)` POSTs one post to a webhook signed as X signs (AAA, X Activity API or Filtered Stream).
  * - Misbehaviour on purpose: `set({ mode: 'slow' | 'down' | 'malformed' | 'rate_limited' })`,
- *   `streamAnswers` (statuses for the next stream connections), `dropStreams()`.
+ *   `streamAnswers` (statuses for the next stream connections), `dropStreams()`, `streamsDown` (stream
+ *   connections are cut at once, as when the network is down).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -25,6 +29,7 @@ import {
   type TweetInput,
   type V2Post,
 } from '../helpers/x-payload';
+import type { XConfig } from '../../server/x/config';
 import { xSignature } from '../../server/x/signature';
 
 export interface FakeXUser {
@@ -67,6 +72,14 @@ interface Code {
   used: boolean;
 }
 
+/** A webhook X delivers posts to (X Activity API subscription or Filtered Stream webhook). */
+export interface Subscription {
+  url: string;
+  format: 'xaa' | 'stream';
+  /** The subscription's user (X Activity API `filter.user_id`): posts by or mentioning them. */
+  forUserId: string;
+}
+
 export interface FakeX {
   url: string;
   clientId: string;
@@ -75,8 +88,15 @@ export interface FakeX {
   users: Map<string, FakeXUser>;
   /** Who consents on the next authorize (undefined: the user refuses). */
   consentAs: string | undefined;
-  /** What the bot posted (POST /2/tweets). */
+  /** What was posted with POST /2/tweets (the bot's replies, users' posts from the offline X pages). */
   posts: RecordedPost[];
+  /** Webhook deliveries of published posts: the post id and the wallet's HTTP status (0: unreachable). */
+  deliveries: { postId: string; url: string; status: number }[];
+  /** The `since_id` of each `GET /2/tweets/search/recent` for posts (null: none). */
+  searches: (string | null)[];
+  /** While true, every stream connection is cut as soon as it arrives (counted in `streamsRefused`). */
+  streamsDown: boolean;
+  streamsRefused: number;
   /** Every request seen, `METHOD path`. */
   requests: string[];
   rules: { id: string; value: string; tag?: string }[];
@@ -85,8 +105,12 @@ export interface FakeX {
   set(m: { mode?: Misbehaviour; slowMs?: number; rateLimitReset?: number }): void;
   /** A user token for `userId` (as if they had consented before), with its refresh token. */
   issueTokens(userId: string, scope?: string): { accessToken: string; refreshToken: string };
-  /** Makes a post appear on X: search, matching streams. Returns its v2 form. */
+  /** The wallet's X configuration pointing at this stand-in; with `botId`, the bot's fresh tokens too. */
+  walletConfig(botId?: string): XConfig;
+  /** Makes a post appear on X: search, matching streams, subscribed webhooks. Returns its v2 form. */
   publish(t: TweetInput): V2Post;
+  /** Delivers every post published from now on by or mentioning `forUserId` to `url`, signed, in `format`. */
+  subscribe(s: Subscription): void;
   /** POSTs `t` to `webhookUrl` in `format`, signed; resolves with the HTTP status. */
   deliver(
     webhookUrl: string,
@@ -98,16 +122,30 @@ export interface FakeX {
   expireAccessTokens(): void;
   /** Ends every open stream connection abruptly. */
   dropStreams(): void;
-  /** Resolves when `n` stream connections have been opened in total. */
+  /** Resolves when `n` stream connections have been opened in total (cut ones not counted). */
   streamConnections(n: number): Promise<void>;
+  /** Resolves when `n` stream connections have been cut by `streamsDown` in total. */
+  streamRefusals(n: number): Promise<void>;
+  /** Resolves when `n` searches for posts have been answered in total; resolves with their `since_id`s. */
+  waitForSearches(n: number): Promise<(string | null)[]>;
+  /** Resolves when `n` webhook deliveries have been answered in total. */
+  waitForDeliveries(n: number): Promise<FakeX['deliveries']>;
   /** Resolves when a request `METHOD path` has been received `n` times in total. */
   waitForRequests(request: string, n?: number): Promise<void>;
-  /** Resolves when the bot has posted `n` posts in total. */
-  waitForPosts(n: number): Promise<RecordedPost[]>;
+  /** Resolves when `n` posts (by `authorId` when given) have been posted in total; resolves with those posts. */
+  waitForPosts(n: number, authorId?: string): Promise<RecordedPost[]>;
   close(): Promise<void>;
 }
 
 const b64url = (b: Buffer) => b.toString('base64url');
+
+/** Whether `text` matches a filtered-stream rule made of words that must all appear (all this stand-in needs). */
+const matchesRule = (rule: string, text: string) =>
+  rule
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((word) => text.toLowerCase().includes(word.replace(/"/g, '')));
 
 export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
   const clientId = opts.clientId ?? 'fake-x-client-id';
@@ -120,6 +158,7 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
   const access = new Map<string, { userId: string; scope: string }>();
   const refresh = new Map<string, { userId: string; scope: string; used: boolean }>();
   const timeline: V2Post[] = [];
+  const subscriptions: Subscription[] = [];
   const streams = new Set<http.ServerResponse>();
   let opened = 0;
   const waiters: (() => void)[] = [];
@@ -150,6 +189,10 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
     users,
     consentAs: undefined,
     posts: [],
+    deliveries: [],
+    searches: [],
+    streamsDown: false,
+    streamsRefused: 0,
     requests: [],
     rules: [],
     streamAnswers: [],
@@ -159,22 +202,38 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
       if (m.rateLimitReset !== undefined) rateLimitReset = m.rateLimitReset;
     },
     issueTokens: (userId, scope = 'tweet.read tweet.write users.read offline.access') => issue(userId, scope),
+    walletConfig(botId) {
+      const bot = botId === undefined ? undefined : fx.issueTokens(botId);
+      return {
+        clientId: fx.clientId,
+        clientSecret: fx.clientSecret,
+        publicUrl: 'https://wallet.example',
+        apiUrl: fx.url,
+        authorizeUrl: `${fx.url}/i/oauth2/authorize`,
+        timeoutMs: 5_000,
+        ...(bot && { botAccessToken: bot.accessToken, botRefreshToken: bot.refreshToken }),
+      };
+    },
     publish(t) {
       const v2 = postV2(t);
       timeline.push(v2);
-      for (const res of streams) {
-        const text = String(v2.post.text).toLowerCase();
-        const rule = fx.rules.find((r) =>
-          r.value
-            .toLowerCase()
-            .split(/\s+/)
-            .every((word) => text.includes(word.replace(/"/g, ''))),
+      const text = String(v2.post.text);
+      const rule = fx.rules.find((r) => matchesRule(r.value, text));
+      if (rule) {
+        const line = JSON.stringify(streamDelivery(v2, { id: rule.id, tag: rule.tag ?? '' })) + '\r\n';
+        for (const res of streams) res.write(line);
+      }
+      const concerned = new Set([t.userId, ...(t.mentions ?? []).map((m) => m.userId)]);
+      for (const s of subscriptions.filter((s) => concerned.has(s.forUserId))) {
+        const postId = t.tweetId;
+        void fx.deliver(s.url, s.format, t, { forUserId: s.forUserId }).then(
+          (status) => (fx.deliveries.push({ postId, url: s.url, status }), notify()),
+          () => (fx.deliveries.push({ postId, url: s.url, status: 0 }), notify()),
         );
-        if (rule)
-          res.write(JSON.stringify(streamDelivery(v2, { id: rule.id, tag: rule.tag ?? '' })) + '\r\n');
       }
       return v2;
     },
+    subscribe: (s) => void subscriptions.push(s),
     async deliver(webhookUrl, format, t, o = {}) {
       let body: string;
       if (format === 'aaa') body = JSON.stringify(tweetCreateEvents(o.forUserId ?? '0', [tweetObject(t)]));
@@ -207,10 +266,20 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
       streams.clear();
     },
     streamConnections: (n) => waitFor(() => opened >= n),
+    streamRefusals: (n) => waitFor(() => fx.streamsRefused >= n),
+    async waitForSearches(n) {
+      await waitFor(() => fx.searches.length >= n);
+      return fx.searches;
+    },
+    async waitForDeliveries(n) {
+      await waitFor(() => fx.deliveries.length >= n);
+      return fx.deliveries;
+    },
     waitForRequests: (request, n = 1) => waitFor(() => fx.requests.filter((r) => r === request).length >= n),
-    async waitForPosts(n) {
-      await waitFor(() => fx.posts.length >= n);
-      return fx.posts;
+    async waitForPosts(n, authorId) {
+      const by = () => fx.posts.filter((x) => !authorId || x.authorId === authorId);
+      await waitFor(() => by().length >= n);
+      return by();
     },
     close: async () => {
       fx.dropStreams();
@@ -376,11 +445,21 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
         reply?: { in_reply_to_tweet_id?: string };
       };
       const id = String(nextPostId++);
-      fx.posts.push({
-        id,
-        text: body.text ?? '',
-        authorId: who.userId,
-        ...(body.reply?.in_reply_to_tweet_id ? { inReplyTo: body.reply.in_reply_to_tweet_id } : {}),
+      const text = body.text ?? '';
+      const replyTo = body.reply?.in_reply_to_tweet_id;
+      fx.posts.push({ id, text, authorId: who.userId, ...(replyTo ? { inReplyTo: replyTo } : {}) });
+      // The post is on X: X finds the mentions of known accounts in its text (entities.mentions).
+      const author = users.get(who.userId);
+      const mentioned = [...text.matchAll(/@(\w{1,15})/g)]
+        .map((m) => [...users.values()].find((u) => u.username.toLowerCase() === m[1]!.toLowerCase()))
+        .filter((u): u is FakeXUser => !!u);
+      fx.publish({
+        tweetId: id,
+        text,
+        userId: who.userId,
+        handle: author?.username ?? who.userId,
+        mentions: [...new Map(mentioned.map((u) => [u.id, { handle: u.username, userId: u.id }])).values()],
+        ...(replyTo ? { replyTo: { tweetId: replyTo, users: [] } } : {}),
       });
       notify();
       if (mode === 'lost_answer') {
@@ -411,6 +490,12 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
     }
     if (req.method === 'GET' && p === '/2/tweets/search/stream') {
       if (!isApp(req)) return problem(res, 401, 'Unauthorized', 'Unauthorized');
+      if (fx.streamsDown) {
+        fx.streamsRefused++;
+        notify();
+        res.socket?.destroy();
+        return;
+      }
       opened++;
       notify();
       const status = fx.streamAnswers.shift();
@@ -442,8 +527,13 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
           meta: { result_count: found.length },
         });
       }
-      const since = BigInt(url.searchParams.get('since_id') ?? '0');
-      const found = timeline.filter((t) => BigInt(String(t.post.id)) > since).reverse(); // newest first
+      const sinceId = url.searchParams.get('since_id');
+      const since = BigInt(sinceId ?? '0');
+      const found = timeline
+        .filter((t) => BigInt(String(t.post.id)) > since && matchesRule(query, String(t.post.text)))
+        .reverse(); // newest first
+      fx.searches.push(sinceId);
+      notify();
       const newest = found[0]?.post.id;
       return send(res, 200, {
         ...(found.length

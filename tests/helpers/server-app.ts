@@ -16,6 +16,8 @@ import type { Deps } from '../../server/deps';
 import { checkInvariants } from '../../server/ledger';
 import { silentLogger, type Logger } from '../../server/log';
 import { batchingEnabled, PaymentBatcher, type BatcherOptions } from '../../server/payments/batch';
+import { xSignature } from '../../server/x/signature';
+import { startFakeX, type FakeX } from '../fake-x/server';
 
 export const X_SECRET = 'test-consumer-secret';
 export const BOT_ID = '4242424242';
@@ -67,6 +69,8 @@ export interface TestWallet {
   me(u: User): Promise<Me>;
   /** Signs in again (after moving the clock past the access token's 15 minutes); updates `u` in place. */
   login(u: User): Promise<User>;
+  /** Delivers `body` to the X webhook, signed with the test secret unless `signature` is given (null: unsigned). */
+  xWebhook(body: string, signature?: string | null): ReturnType<TestWallet['req']>;
   close(): Promise<void>;
 }
 
@@ -255,6 +259,12 @@ export async function setupWallet(
       u.auth = { authorization: `Bearer ${u.tokens.accessToken}` };
       return u;
     },
+    xWebhook(body, signature = xSignature(X_SECRET, body)) {
+      return req('POST', '/v1/webhooks/x', {
+        body,
+        headers: signature === null ? {} : { 'x-twitter-webhooks-signature': signature },
+      });
+    },
     async close() {
       try {
         const problems = await checkInvariants(db);
@@ -273,4 +283,11 @@ export async function setupWallet(
  */
 export function itOnPostgres(name: string, fn: () => Promise<void>, timeout?: number): void {
   if (process.env.WALLET_TEST_DB === 'postgres') it(name, fn, timeout);
+}
+
+/** A wallet and a local stand-in for X that knows the bot's account (@SMoneyfr); `close()` closes both. */
+export async function setupWalletAndX(): Promise<{ w: TestWallet; fx: FakeX; close: () => Promise<void> }> {
+  const [w, fx] = await Promise.all([setupWallet(), startFakeX()]);
+  fx.users.set(BOT_ID, { id: BOT_ID, username: 'SMoneyfr' });
+  return { w, fx, close: async () => void (await Promise.all([fx.close(), w.close()])) };
 }

@@ -146,11 +146,31 @@ export class ServerProcess {
   onCrash: (() => void) | undefined;
   private expectExit = false;
   private lines: string[] = [];
+  private readonly watchers: ((line: string) => void)[] = [];
   constructor(private readonly opts: ServerOptions) {}
 
   /** The server process's id while it runs (e.g. to read its CPU time in /proc). */
   get pid(): number | undefined {
     return this.child?.pid;
+  }
+
+  /**
+   * Counts this process's output lines matching `re` from now on (across restarts); `reached(n)` resolves once
+   * there were `n` of them — to wait for what the server says it did (e.g. that it holds the X stream).
+   */
+  watch(re: RegExp): { count(): number; reached(n?: number): Promise<void> } {
+    let count = 0;
+    let waiting: { n: number; resolve: () => void }[] = [];
+    this.watchers.push((line) => {
+      if (!re.test(line)) return;
+      count++;
+      waiting = waiting.filter((w) => (count >= w.n ? (w.resolve(), false) : true));
+    });
+    return {
+      count: () => count,
+      reached: (n = 1) =>
+        new Promise<void>((resolve) => (count >= n ? resolve() : waiting.push({ n, resolve }))),
+    };
   }
 
   get url() {
@@ -194,6 +214,7 @@ export class ServerProcess {
     let resolvePort: (p: number) => void;
     const portFound = new Promise<number>((r) => (resolvePort = r));
     const onLine = (line: string) => {
+      for (const w of this.watchers) w(line);
       this.lines.push(line);
       if (this.lines.length > keep) this.lines.splice(0, this.lines.length - keep);
       const m =

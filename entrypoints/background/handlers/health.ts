@@ -5,7 +5,7 @@
  * Nothing leaves the browser.
  */
 import { browser } from 'wxt/browser';
-import { resolveLang, translate } from '../../../utils/i18n';
+import { pausedText, resolveLang } from '../../../utils/i18n';
 import type { MessageReply } from '../../../utils/messaging';
 import type { MessageSender } from '../sender-guards';
 import { getSettings, tabHealthItem } from '../../../utils/storage';
@@ -38,7 +38,7 @@ async function showOnBadge(tabId: number, paused: boolean): Promise<void> {
   const lang = resolveLang(language, browser.i18n.getUILanguage());
   await a.setBadgeBackgroundColor({ tabId, color: '#b35c00' }).catch(ignore);
   await a.setBadgeText({ tabId, text: '!' }).catch(ignore);
-  await a.setTitle({ tabId, title: translate(lang, 'popup.paused') }).catch(ignore);
+  await a.setTitle({ tabId, title: pausedText(lang) }).catch(ignore);
 }
 
 export async function reportPageHealth(

@@ -3,7 +3,7 @@
  * Pay buttons against what the fixture expects, read the pending Pay requests the background stored.
  */
 import { expect, type BrowserContext, type Page, type Worker } from '@playwright/test';
-import { routeX, X, type AuditRow, type XConfig } from '../x-pages';
+import { routeX, X, type AuditRow, type XBackend, type XConfig } from '../x-pages';
 
 export { X };
 
@@ -90,8 +90,9 @@ export async function openX(
   context: BrowserContext,
   path: string,
   config: Partial<XConfig> = {},
+  backend?: XBackend,
 ): Promise<Page> {
-  await routeX(context, config);
+  await routeX(context, config, backend);
   const page = await context.newPage();
   await page.goto(`${X}${path}`);
   await page.waitForFunction(() => !!window.__x);
