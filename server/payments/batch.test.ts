@@ -275,31 +275,45 @@ describe('the set-wise pass of a batch, and its fallback item by item', () => {
     }
   });
 
-  it('a debit the batch does not cover in its order: item by item, that payment refused, the others stored', async () => {
+  it('a debit the batch does not cover in its order: that payment refused alone, set-wise, as item by item', async () => {
     const a = await w.user({ balanceCents: 1_000 });
     const b = await w.user();
     const c = await w.user();
+    const d = await w.user();
     const before = { ...w.deps.batcher!.stats().itemByItem };
     const kb = uniq('k');
-    const [rb, ra] = await oneBatch(
+    const [rb, ra, rd, rc] = await oneBatch(
       () => pay(a, uniq('k'), { recipientHandle: c.handle, amountCents: 10 }),
       [
         // Accepted before the credit that would have covered it: refused, as item by item.
         () => pay(b, kb, { recipientHandle: c.handle, amountCents: 200 }),
         () => pay(a, uniq('k'), { recipientHandle: b.handle, amountCents: 300 }),
+        // d has nothing, and the refused payment above credits nobody: refused too.
+        () => pay(d, uniq('k'), { recipientHandle: a.handle, amountCents: 5 }),
+        // c holds the 10 of the first batch only: covered.
+        () => pay(c, uniq('k'), { recipientHandle: d.handle, amountCents: 10 }),
       ],
     );
     expect(rb!.status).toBe(422);
     expect(rb!.body.code).toBe('insufficient_funds');
     expect(ra!.status).toBe(201);
-    expect(itemByItemSince(before)).toEqual({ funds: 1 });
+    expect(rd!.status).toBe(422);
+    expect(rd!.body.code).toBe('insufficient_funds');
+    expect(rc!.status).toBe(201);
+    // Decided in the set-wise pass: no batch went item by item.
+    expect(itemByItemSince(before)).toEqual({});
     expect((await w.me(a)).balance.availableCents).toBe(690);
     expect((await w.me(b)).balance.availableCents).toBe(300);
-    expect((await w.me(c)).balance.availableCents).toBe(10);
-    // The refusal is b's stored answer for its key.
+    expect((await w.me(c)).balance.availableCents).toBe(0);
+    expect((await w.me(d)).balance.availableCents).toBe(10);
+    // The refusal is b's stored answer for its key, the same answer item by item gives.
     const again = await pay(b, kb, { recipientHandle: c.handle, amountCents: 200 });
     expect(again.status).toBe(422);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(rb!.body);
+    // Nothing of the refused payments was written: b's and d's statements list only what they received.
+    const listB = await w.req('GET', '/v1/payments?limit=10', { token: b.tokens.accessToken });
+    expect((listB.body.items as { amountCents: number }[]).map((p) => p.amountCents)).toEqual([300]);
   });
 
   it('a key already stored: item by item, replayed, the others of the batch stored', async () => {

@@ -11,10 +11,10 @@
  * queue (up to `max`) is the next batch. One batch at a time, in the order the payments were
  * queued, so two payments of the same payer are written in the order they were accepted.
  *
- * A batch is first offered to `create_payments_set()` (migration 10): when every key is new and free and every
- * debit is covered walking the batch in order, it writes the whole batch set-wise (one INSERT per table, one
- * UPDATE of the balances) and every item is 'stored' with its own answer. Otherwise it writes nothing and says
- * why, and the batch goes item by item through `create_payments_batch()` (server/README.md).
+ * A batch is first offered to `create_payments_set()` (migration 10): when every key is new and free, it walks
+ * the locked balances in the batch's order (each item stored, or refused for insufficient funds, as item by item)
+ * and writes the whole batch set-wise (one INSERT per table, one UPDATE of the balances). Otherwise it writes
+ * nothing and says why, and the batch goes item by item through `create_payments_batch()` (server/README.md).
  *
  * A 2xx still means committed: a payment's promise settles only after its batch's statement returned, which
  * is after its commit. A statement that fails (after the database layer's retries of serialization failures
@@ -126,7 +126,7 @@ export class PaymentBatcher {
   readonly max: number;
   /** How many batches of each size were written (size → count). */
   readonly sizes = new Map<number, number>();
-  /** How many batches went item by item, by the reason the set-wise pass gave (key, in_flight, funds, error). */
+  /** How many batches went item by item, by the reason the set-wise pass gave (key, in_flight, account, error). */
   readonly fallbacks = new Map<string, number>();
   /** Milliseconds spent waiting for the database: batch writes, and the batched reads of the parties. */
   private readonly waited = { write: 0, lookup: 0 };
@@ -190,22 +190,28 @@ export class PaymentBatcher {
   }
 
   private async writeBatch(batch: PaymentWrite[]): Promise<(WriteOutcome | Error)[]> {
-    // The common case, set-wise: every key new, every debit covered, each item 'stored' with its own answer.
-    const [set] = await this.db.query<{ reason: string | null }>(
-      `SELECT create_payments_set($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::timestamptz[],
-         $7::text[], $8::bigint[], $9::jsonb, $10::text[], $11::text[], $12::bigint[], $13::text[], $14::text[],
-         $15::timestamptz[]) AS reason`,
+    // The common case, set-wise: every key new and free; each item stored, or refused for insufficient funds,
+    // as the balances walked in the batch's order decide.
+    const [set] = await this.db.query<{ reason: string | null; refused: number[] | null }>(
+      `SELECT * FROM create_payments_set($1::text[], $2::text[], $3::text[], $4::int[], $5::text[],
+         $6::timestamptz[], $7::int[], $8::text[], $9::int[], $10::text[], $11::bigint[], $12::int[], $13::jsonb,
+         $14::int[], $15::text[], $16::text[], $17::bigint[], $18::text[], $19::text[], $20::timestamptz[])`,
       setArgs(batch),
     );
     if (set && set.reason === null) {
-      return batch.map((w) => ({
-        outcome: 'stored',
-        request_hash: w.hash,
-        status_code: w.status,
-        response_body: w.body,
-      }));
+      const refused = new Set(set.refused ?? []);
+      return batch.map((w, i) =>
+        refused.has(i + 1)
+          ? {
+              outcome: 'refused',
+              request_hash: w.hash,
+              status_code: w.shortStatus,
+              response_body: w.shortBody,
+            }
+          : { outcome: 'stored', request_hash: w.hash, status_code: w.status, response_body: w.body },
+      );
     }
-    // Something unusual (a key stored, reused or in flight, a debit not covered, a write that failed): nothing
+    // Something unusual (a key stored, reused or in flight, an unknown account, a write that failed): nothing
     // was written; item by item, each with its own outcome.
     const why = (set?.reason ?? 'none').split(' ')[0] ?? 'none';
     this.fallbacks.set(why, (this.fallbacks.get(why) ?? 0) + 1);
@@ -249,32 +255,38 @@ export class PaymentBatcher {
  * with their answers, the user-balance moves, the payment rows, the ledger legs.
  */
 export function setArgs(batch: PaymentWrite[]): unknown[] {
-  const moveAccounts: string[] = [];
-  const moveDeltas: number[] = [];
-  const payments: object[] = [];
+  const moves = { items: [] as number[], accounts: [] as string[], deltas: [] as number[] };
+  const payments = { items: [] as number[], rows: [] as object[] };
   const legs = {
+    items: [] as number[],
     debits: [] as string[],
     credits: [] as string[],
     amounts: [] as number[],
     kinds: [] as string[],
+    payments: [] as string[],
+    at: [] as Date[],
   };
-  const legPayments: string[] = [];
-  const legAt: Date[] = [];
-  for (const w of batch) {
-    if (!w.payment) continue;
-    payments.push(w.payment);
+  batch.forEach((w, i) => {
+    if (!w.payment) return;
+    const item = i + 1;
+    payments.items.push(item);
+    payments.rows.push(w.payment);
     const id = (w.payment as { id: string }).id;
-    moveAccounts.push(...w.accounts);
-    moveDeltas.push(...w.deltas);
-    legs.debits.push(...w.debits);
-    legs.credits.push(...w.credits);
-    legs.amounts.push(...w.amounts);
-    legs.kinds.push(...w.kinds);
-    for (let i = 0; i < w.debits.length; i++) {
-      legPayments.push(id);
-      legAt.push(w.at);
-    }
-  }
+    w.accounts.forEach((account, j) => {
+      moves.items.push(item);
+      moves.accounts.push(account);
+      moves.deltas.push(w.deltas[j] ?? 0);
+    });
+    w.debits.forEach((debit, j) => {
+      legs.items.push(item);
+      legs.debits.push(debit);
+      legs.credits.push(w.credits[j] ?? '');
+      legs.amounts.push(w.amounts[j] ?? 0);
+      legs.kinds.push(w.kinds[j] ?? '');
+      legs.payments.push(id);
+      legs.at.push(w.at);
+    });
+  });
   return [
     batch.map((w) => w.account),
     batch.map((w) => w.key),
@@ -282,15 +294,20 @@ export function setArgs(batch: PaymentWrite[]): unknown[] {
     batch.map((w) => w.status),
     batch.map((w) => w.body),
     batch.map((w) => w.at),
-    moveAccounts,
-    moveDeltas,
-    JSON.stringify(payments),
+    batch.map((w) => w.shortStatus),
+    batch.map((w) => w.shortBody),
+    moves.items,
+    moves.accounts,
+    moves.deltas,
+    payments.items,
+    JSON.stringify(payments.rows),
+    legs.items,
     legs.debits,
     legs.credits,
     legs.amounts,
     legs.kinds,
-    legPayments,
-    legAt,
+    legs.payments,
+    legs.at,
   ];
 }
 
