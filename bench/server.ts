@@ -341,14 +341,17 @@ async function runMode(setup: Setup, target: DbTarget, mode: Mode): Promise<Mode
     for (const line of server.tail(50).split('\n')) {
       if (!line.includes('"payment batches"')) continue;
       const b = JSON.parse(line) as NonNullable<ModeRun['batches']>;
-      batches ??= { batches: 0, payments: 0, sizes: {}, itemByItem: {}, dbMs: { write: 0, lookup: 0 } };
+      batches ??= { batches: 0, payments: 0, sizes: {}, itemByItem: {} };
+      if (b.dbMs) batches.dbMs ??= { write: 0, lookup: 0 };
       batches.batches += b.batches;
       batches.payments += b.payments;
       for (const [k, v] of Object.entries(b.sizes)) batches.sizes[k] = (batches.sizes[k] ?? 0) + v;
       for (const [k, v] of Object.entries(b.itemByItem ?? {}))
         batches.itemByItem![k] = (batches.itemByItem![k] ?? 0) + v;
-      batches.dbMs!.write += b.dbMs?.write ?? 0;
-      batches.dbMs!.lookup += b.dbMs?.lookup ?? 0;
+      if (batches.dbMs) {
+        batches.dbMs.write += b.dbMs?.write ?? 0;
+        batches.dbMs.lookup += b.dbMs?.lookup ?? 0;
+      }
     }
     if (batches) log(`${name}: ${batchSummary(batches)}`);
     return { rate, closed, sorted, paced, psorted, cpu, ...(batches ? { batches } : {}) };
