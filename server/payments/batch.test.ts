@@ -338,6 +338,48 @@ describe('the set-wise pass of a batch, and its fallback item by item', () => {
     expect((await w.me(a)).balance.availableCents).toBe(849);
   });
 
+  it('an account that does not exist: item by item, that payment fails alone, the other of its batch stored', async () => {
+    const a = await w.user({ balanceCents: 1_000 });
+    const me = await w.me(a);
+    const at = new Date();
+    const write = (
+      key: string,
+      payment: object | null,
+      accounts: string[],
+      deltas: number[],
+    ): PaymentWrite => ({
+      account: me.id,
+      key,
+      hash: `hash-${key}`,
+      at,
+      staleBefore: new Date(at.getTime() - 60_000),
+      status: payment ? 201 : 422,
+      body: JSON.stringify({ key }),
+      payment,
+      accounts,
+      deltas,
+      debits: [],
+      credits: [],
+      amounts: [],
+      kinds: [],
+      shortStatus: 422,
+      shortBody: '{}',
+    });
+    const batcher = new PaymentBatcher(w.db);
+    const ghost = { id: crypto.randomUUID(), payer_id: me.id, amount_cents: 1, mode: 'private' };
+    const [ok, failed] = await Promise.allSettled([
+      batcher.write(write(uniq('k'), null, [], [])),
+      batcher.write(write(uniq('k'), ghost, ['no-such-account'], [5])),
+    ]);
+    expect(batcher.stats()).toMatchObject({ sizes: { 2: 1 }, itemByItem: { account: 1 } });
+    expect(ok).toMatchObject({ status: 'fulfilled', value: { outcome: 'stored' } });
+    expect(failed.status).toBe('rejected');
+    const rows = await w.db.query<{ n: number }>('SELECT count(*)::int AS n FROM payments WHERE id = $1', [
+      ghost.id,
+    ]);
+    expect(rows[0]?.n).toBe(0);
+  });
+
   itOnPostgres(
     'a key another transaction holds: item by item, that payment in flight, the others stored',
     async () => {
