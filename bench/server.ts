@@ -23,7 +23,7 @@
  * raw rate, p99 ≤ 25 ms at 200 payments/s. The machine's load average is printed with the figures.
  *
  * Usage: tsx bench/server.ts [--json] [--seconds=5] [--concurrency=32]
- *   [--db=pglite,postgres,postgres-fsync-off]
+ *   [--db=pglite,postgres,postgres-fsync-off] [--modes=on,off]
  */
 import { PGlite } from '@electric-sql/pglite';
 import fs from 'node:fs';
@@ -201,6 +201,19 @@ async function rawRate(target: DbTarget, ms: number): Promise<{ rate: number; cl
   }
 }
 
+/** CPU time (user + system) a process used so far, in ms, from /proc (Linux); undefined elsewhere. */
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of the whole line (11 and 12 after the command), in clock ticks (100/s).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 const ms1 = (v: number) => Math.round(v * 10) / 10;
 
 /** One database to measure: PGlite, or a PostgreSQL server (its durability named in the label). */
@@ -219,8 +232,16 @@ interface ModeRun {
   sorted: number[];
   paced: Run;
   psorted: number[];
+  /** CPU ms per payment during the closed-loop run: the server process, and this load generator. */
+  cpu: { server?: number; client: number };
   /** The server's own count of batches by size (group commit on), logged when it stops. */
-  batches?: { batches: number; payments: number; sizes: Record<string, number> };
+  batches?: {
+    batches: number;
+    payments: number;
+    sizes: Record<string, number>;
+    itemByItem?: Record<string, number>;
+    dbMs?: { write: number; lookup: number };
+  };
 }
 
 /** Payments written in batches of 1, 2–3, 4–7, 8–15, 16–31, 32+ (share of payments), and the mean size. */
@@ -236,7 +257,15 @@ function batchSummary(b: NonNullable<ModeRun['batches']>): string {
   const parts = share
     .map((v, i) => (v ? `${names[i]}: ${Math.round((100 * v) / b.payments)}%` : ''))
     .filter(Boolean);
-  return `mean ${(b.payments / Math.max(1, b.batches)).toFixed(1)} per batch, ${b.batches} batches; payments by batch size ${parts.join(', ')}`;
+  const slow = Object.entries(b.itemByItem ?? {}).map(([k, v]) => `${k} ${v}`);
+  const per = (ms: number) => (ms / Math.max(1, b.payments)).toFixed(3);
+  return (
+    `mean ${(b.payments / Math.max(1, b.batches)).toFixed(1)} per batch, ${b.batches} batches; payments by batch size ${parts.join(', ')}; ` +
+    `item by item: ${slow.length ? slow.join(', ') : 'none'}` +
+    (b.dbMs
+      ? `; database wait per payment: write ${per(b.dbMs.write)} ms, parties ${per(b.dbMs.lookup)} ms`
+      : '')
+  );
 }
 
 interface Mode {
@@ -244,10 +273,13 @@ interface Mode {
   env: Record<string, string>;
 }
 
-const MODES: Mode[] = [
+const ALL_MODES: Mode[] = [
   { name: 'batching on', env: { WALLET_BATCH: 'on' } },
   { name: 'batching off', env: { WALLET_BATCH: 'off' } },
 ];
+// --modes=on (or off): one mode only, e.g. to compare two builds back to back; the default is both.
+const wantedModes = opt('modes')?.split(',') ?? ['on', 'off'];
+const MODES = ALL_MODES.filter((m) => wantedModes.includes(m.name.replace('batching ', '')));
 
 async function runMode(setup: Setup, target: DbTarget, mode: Mode): Promise<ModeRun> {
   const name = `${setup.label}, ${mode.name}`;
@@ -268,12 +300,23 @@ async function runMode(setup: Setup, target: DbTarget, mode: Mode): Promise<Mode
     const sender = paymentSender(server.port, tokens, handles, tag);
     const send = () => sender.send();
     await closedLoop(send, 1000); // warm-up (JIT, caches, pool)
+    const serverCpu0 = processCpuMs(server.pid);
+    const clientCpu0 = process.cpuUsage();
     const closed = await closedLoop(send, seconds * 1000);
+    const serverCpu1 = processCpuMs(server.pid);
+    const clientCpu = process.cpuUsage(clientCpu0);
+    const cpu = {
+      client: (clientCpu.user + clientCpu.system) / 1000 / Math.max(1, closed.count),
+      ...(serverCpu0 !== undefined && serverCpu1 !== undefined
+        ? { server: (serverCpu1 - serverCpu0) / Math.max(1, closed.count) }
+        : {}),
+    };
     const sorted = [...closed.latencies].sort((a, b) => a - b);
     const rate = closed.count / closed.seconds;
     log(
       `${name}: ${closed.count} payments in ${closed.seconds.toFixed(1)} s at concurrency ${concurrency}: ${rate.toFixed(0)}/s, ` +
-        `p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, ${closed.errors} errors`,
+        `p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, ${closed.errors} errors; ` +
+        `CPU per payment: server ${cpu.server?.toFixed(3) ?? '?'} ms, load generator ${cpu.client.toFixed(3)} ms`,
     );
     await sleep(300);
     const paced = await openLoop(send, pacedRate, seconds * 1000);
@@ -298,13 +341,20 @@ async function runMode(setup: Setup, target: DbTarget, mode: Mode): Promise<Mode
     for (const line of server.tail(50).split('\n')) {
       if (!line.includes('"payment batches"')) continue;
       const b = JSON.parse(line) as NonNullable<ModeRun['batches']>;
-      batches ??= { batches: 0, payments: 0, sizes: {} };
+      batches ??= { batches: 0, payments: 0, sizes: {}, itemByItem: {} };
+      if (b.dbMs) batches.dbMs ??= { write: 0, lookup: 0 };
       batches.batches += b.batches;
       batches.payments += b.payments;
       for (const [k, v] of Object.entries(b.sizes)) batches.sizes[k] = (batches.sizes[k] ?? 0) + v;
+      for (const [k, v] of Object.entries(b.itemByItem ?? {}))
+        batches.itemByItem![k] = (batches.itemByItem![k] ?? 0) + v;
+      if (batches.dbMs) {
+        batches.dbMs.write += b.dbMs?.write ?? 0;
+        batches.dbMs.lookup += b.dbMs?.lookup ?? 0;
+      }
     }
     if (batches) log(`${name}: ${batchSummary(batches)}`);
-    return { rate, closed, sorted, paced, psorted, ...(batches ? { batches } : {}) };
+    return { rate, closed, sorted, paced, psorted, cpu, ...(batches ? { batches } : {}) };
   } catch (err) {
     log(`--- server output ---\n${server.tail(20)}`);
     throw err;
@@ -320,15 +370,15 @@ async function benchSetup(setup: Setup): Promise<Figure[]> {
   try {
     const runs: [Mode, ModeRun][] = [];
     for (const mode of MODES) runs.push([mode, await runMode(setup, target, mode)]);
-    const on = runs[0]![1];
-    const off = runs[1]![1];
+    const on = runs.find(([m]) => m === ALL_MODES[0])?.[1];
+    const off = runs.find(([m]) => m === ALL_MODES[1])?.[1];
     const raw = await rawRate(target, seconds * 1000);
     log(`${setup.label}: raw single-row transactions: ${raw.rate.toFixed(0)}/s (${raw.clients} client(s))`);
     const minRate = setup.db === 'pglite' ? 1000 : 2000;
     const figures: Figure[] = [];
     const L = setup.label;
     for (const [mode, m] of runs) {
-      const target = setup.headline && mode === MODES[0];
+      const target = setup.headline && mode === ALL_MODES[0];
       const p99paced = percentile(m.psorted, 99);
       const errors = m.closed.errors + m.paced.errors;
       figures.push(
@@ -338,6 +388,12 @@ async function benchSetup(setup: Setup): Promise<Figure[]> {
           unit: '/s',
           ...(target ? { target: `≥ ${minRate}`, ok: m.rate >= minRate } : {}),
           note: `${m.closed.count} payments in ${m.closed.seconds.toFixed(1)} s over HTTP; p50 ${ms1(percentile(m.sorted, 50))} ms, p99 ${ms1(percentile(m.sorted, 99))} ms`,
+        },
+        {
+          figure: `${L}, ${mode.name}: CPU per payment at concurrency ${concurrency}, server / load generator`,
+          measured: `${m.cpu.server?.toFixed(3) ?? '?'} / ${m.cpu.client.toFixed(3)}`,
+          unit: 'ms',
+          note: 'process CPU time (user + system) over the run ÷ payments: less sensitive to a busy machine than the rate',
         },
         {
           figure: `${L}, ${mode.name}: p50 / p99 latency at concurrency ${concurrency}`,
@@ -375,19 +431,19 @@ async function benchSetup(setup: Setup): Promise<Figure[]> {
         });
       }
     }
-    figures.push(
-      {
+    if (on && off) {
+      figures.push({
         figure: `${L}: batching on / off, payments/s`,
         measured: Math.round((on.rate / off.rate) * 100) / 100,
         unit: '×',
-      },
-      {
-        figure: `${L}: raw single-row transactions/s`,
-        measured: Math.round(raw.rate),
-        unit: '/s',
-        note: `BEGIN; INSERT; COMMIT, ${raw.clients} client(s), same database`,
-      },
-    );
+      });
+    }
+    figures.push({
+      figure: `${L}: raw single-row transactions/s`,
+      measured: Math.round(raw.rate),
+      unit: '/s',
+      note: `BEGIN; INSERT; COMMIT, ${raw.clients} client(s), same database`,
+    });
     return figures;
   } finally {
     await target.cleanup();

@@ -138,9 +138,11 @@ describe('Idempotency-Key', () => {
     const query = w.db.query;
     w.db.query = ((sql: string, params?: unknown[]) => {
       if (sql.includes('create_payment_once')) calls.push(String(params?.[1]));
-      // Group commit: one statement for several payments, their keys in its JSON items.
+      // Group commit: one statement for several payments, their keys in its JSON items (item by item) or in
+      // its second argument (set-wise).
       if (sql.includes('create_payments_batch'))
         calls.push(...(JSON.parse(String(params?.[0])) as { key: string }[]).map((i) => i.key));
+      if (sql.includes('create_payments_set')) calls.push(...(params?.[1] as string[]));
       return query.call(w.db, sql, params);
     }) as typeof w.db.query;
     w.deps.beforeExecute = async (k) => {

@@ -441,6 +441,128 @@ CREATE TABLE stripe_events (
 );
 `,
   },
+  {
+    version: 10,
+    name: 'create_payments_set: a whole batch decided in one pass and written set-wise',
+    sql: `
+-- The common case of a group commit, without a subtransaction per payment. create_payments_batch() (migration 8)
+-- runs create_payment_once() item by item, each in its own subtransaction: two subtransactions, an advisory lock,
+-- three inserts and two updates per payment. When every key of the batch is new and taken by no other
+-- transaction, each item's outcome can be decided before anything is written, exactly as the item-by-item run
+-- would decide it: walking the batch in its order (the order the server accepted the payments) over the locked
+-- balances, an item is stored when every one of its debits is covered by what the items before it left, else
+-- refused for insufficient funds (its key stored with p_short_status / p_short_body, its payment and legs not
+-- written), as post_transfers() decides it item by item. This function does that, then writes the batch with one
+-- INSERT per table (payments, transfers, idempotency_keys) and one UPDATE of the balances, in the batch's order
+-- (payments.seq and transfers.id follow it), and returns reason NULL with the refused items (numbered from 1).
+-- Otherwise it writes nothing and returns why (the caller then runs create_payments_batch(), item by item):
+-- 'key' (a key already stored, or given twice), 'in_flight' (a key held by another transaction), 'account' (an
+-- account that does not exist), 'error' (a write failed: rolled back, SQLSTATE and message after it).
+-- Serialization failures and deadlocks are raised, as everywhere, for the caller's retry.
+-- Arguments, column-wise: per item (p_account … p_short_body: the key row, its answer, its refusal), per
+-- user-balance move (p_move_items: the item's number from 1, p_move_accounts, p_move_deltas: in item order, each
+-- item's accounts in id order), the payment rows (p_payments: a JSON array, in item order), per ledger leg in
+-- item order (p_debits … p_leg_at).
+CREATE FUNCTION create_payments_set(
+  p_account TEXT[], p_key TEXT[], p_hash TEXT[], p_status INTEGER[], p_body TEXT[], p_at TIMESTAMPTZ[],
+  p_short_status INTEGER[], p_short_body TEXT[],
+  p_move_items INTEGER[], p_move_accounts TEXT[], p_move_deltas BIGINT[],
+  p_payment_items INTEGER[], p_payments JSONB,
+  p_leg_items INTEGER[], p_debits TEXT[], p_credits TEXT[], p_amounts BIGINT[], p_kinds TEXT[],
+  p_leg_payments TEXT[], p_leg_at TIMESTAMPTZ[]
+) RETURNS TABLE (reason TEXT, refused INTEGER[]) LANGUAGE plpgsql AS $$
+DECLARE
+  v_ids TEXT[];
+  v_bal BIGINT[];
+  v_refused INTEGER[] := '{}';
+  n_moves INTEGER := coalesce(array_length(p_move_accounts, 1), 0);
+  i INTEGER := 1;
+  j INTEGER;
+  k INTEGER;
+  v_ok BOOLEAN;
+BEGIN
+  -- Every user account the batch moves, locked first and in id order, as every other posting locks its own.
+  PERFORM 1 FROM accounts a WHERE a.id = ANY (p_move_accounts) ORDER BY a.id FOR UPDATE;
+  -- Each key once in the batch, and none stored yet.
+  IF EXISTS (SELECT 1 FROM unnest(p_account, p_key) AS q(account, key) GROUP BY q.account, q.key HAVING count(*) > 1)
+    OR EXISTS (SELECT 1 FROM unnest(p_account, p_key) AS q(account, key)
+      JOIN idempotency_keys x ON x.account_id = q.account AND x.key = q.key) THEN
+    RETURN QUERY SELECT 'key'::TEXT, NULL::INTEGER[];
+    RETURN;
+  END IF;
+  -- Every key's lock, as create_payment_once() takes it: one that another transaction holds is a key in flight.
+  IF NOT (SELECT bool_and(pg_try_advisory_xact_lock(hashtextextended(q.account || E'\\n' || q.key, 7366002)))
+      FROM unnest(p_account, p_key) AS q(account, key)) THEN
+    RETURN QUERY SELECT 'in_flight'::TEXT, NULL::INTEGER[];
+    RETURN;
+  END IF;
+  -- The locked balances (they cannot move before this transaction ends), every account known.
+  SELECT coalesce(array_agg(a.id ORDER BY a.id), '{}'), coalesce(array_agg(a.balance_cents ORDER BY a.id), '{}')
+    INTO v_ids, v_bal FROM accounts a WHERE a.id = ANY (p_move_accounts);
+  IF EXISTS (SELECT 1 FROM unnest(p_move_accounts) AS m(account) WHERE m.account <> ALL (v_ids)) THEN
+    RETURN QUERY SELECT 'account'::TEXT, NULL::INTEGER[];
+    RETURN;
+  END IF;
+  -- The walk, item by item in the batch's order: an item moves its balances when each of its debits is covered
+  -- by the balance the items before it left, else it is refused and moves nothing.
+  WHILE i <= n_moves LOOP
+    v_ok := true;
+    j := i;
+    WHILE j <= n_moves AND p_move_items[j] = p_move_items[i] LOOP
+      k := array_position(v_ids, p_move_accounts[j]);
+      IF p_move_deltas[j] < 0 AND v_bal[k] < -p_move_deltas[j] THEN
+        v_ok := false;
+      END IF;
+      j := j + 1;
+    END LOOP;
+    IF v_ok THEN
+      FOR m IN i .. j - 1 LOOP
+        k := array_position(v_ids, p_move_accounts[m]);
+        v_bal[k] := v_bal[k] + p_move_deltas[m];
+      END LOOP;
+    ELSE
+      v_refused := v_refused || p_move_items[i];
+    END IF;
+    i := j;
+  END LOOP;
+  BEGIN
+    INSERT INTO payments (id, payer_id, recipient_id, recipient_handle, recipient_x_user_id, amount_cents,
+      fee_cents, message, mode, status, tweet_text, tweet_id, reply_to_tweet_id, failure_reason, created_at,
+      updated_at, expires_at)
+    SELECT r.id, r.payer_id, r.recipient_id, r.recipient_handle, r.recipient_x_user_id, r.amount_cents,
+      r.fee_cents, r.message, r.mode, r.status, r.tweet_text, r.tweet_id, r.reply_to_tweet_id,
+      r.failure_reason, r.created_at, r.updated_at, r.expires_at
+    FROM jsonb_populate_recordset(NULL::payments, p_payments) WITH ORDINALITY AS r
+    WHERE p_payment_items[r.ordinality] <> ALL (v_refused)
+    ORDER BY r.ordinality;
+    UPDATE accounts a SET balance_cents = b.balance
+      FROM unnest(v_ids, v_bal) AS b(id, balance)
+      WHERE a.id = b.id AND a.balance_cents <> b.balance;
+    INSERT INTO transfers (debit_account_id, credit_account_id, amount_cents, kind, payment_id, created_at)
+    SELECT t.d, t.c, t.a, t.k, t.p, t.at
+      FROM unnest(p_leg_items, p_debits, p_credits, p_amounts, p_kinds, p_leg_payments, p_leg_at)
+        WITH ORDINALITY AS t(item, d, c, a, k, p, at, n)
+      WHERE t.item <> ALL (v_refused)
+      ORDER BY t.n;
+    INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response_body, locked_at, created_at)
+    SELECT q.account, q.key, q.hash,
+        CASE WHEN q.n::INTEGER = ANY (v_refused) THEN q.short_status ELSE q.status END,
+        CASE WHEN q.n::INTEGER = ANY (v_refused) THEN q.short_body ELSE q.body END, q.at, q.at
+      FROM unnest(p_account, p_key, p_hash, p_status, p_body, p_at, p_short_status, p_short_body)
+        WITH ORDINALITY AS q(account, key, hash, status, body, at, short_status, short_body, n)
+      ORDER BY q.n;
+  EXCEPTION
+    WHEN SQLSTATE '40001' OR SQLSTATE '40P01' THEN
+      RAISE;
+    WHEN OTHERS THEN
+      RETURN QUERY SELECT 'error ' || SQLSTATE || ' ' || SQLERRM, NULL::INTEGER[];
+      RETURN;
+  END;
+  RETURN QUERY SELECT NULL::TEXT, v_refused;
+END
+$$;
+`,
+  },
 ];
 
 /** Applies the migrations not yet applied, each in its own transaction, under an advisory lock. */

@@ -4,7 +4,7 @@
  * writer is released and writes them all in one statement. Runs on PGlite and on PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupWallet, uniq, type TestWallet, type User } from '../../tests/helpers/server-app';
+import { itOnPostgres, setupWallet, uniq, type TestWallet, type User } from '../../tests/helpers/server-app';
 import { PaymentBatcher, type PaymentWrite } from './batch';
 
 /** A promise opened from outside. */
@@ -194,6 +194,223 @@ describe('group commit of new payments', () => {
       [me.id, [k0, k1, k2, k3]],
     );
     expect(keys.map((r) => r.key)).toEqual([k0, k1, k3].sort());
-    expect(batcher.stats()).toEqual({ batches: 2, payments: 4, sizes: { 1: 1, 3: 1 } });
+    // The set-wise pass met the failing insert, rolled it back, and the batch went item by item.
+    expect(batcher.stats()).toMatchObject({
+      batches: 2,
+      payments: 4,
+      sizes: { 1: 1, 3: 1 },
+      itemByItem: { error: 1 },
+    });
   });
+});
+
+/** How many batches went item by item, by reason, since `before` (a copy of an earlier `itemByItem`). */
+const itemByItemSince = (before: Record<string, number>) => {
+  const now = w.deps.batcher!.stats().itemByItem;
+  return Object.fromEntries(
+    Object.entries(now)
+      .map(([k, v]) => [k, v - (before[k] ?? 0)] as const)
+      .filter(([, v]) => v !== 0),
+  );
+};
+
+/** Holds the writer on a first payment of `lead`, queues `rest` one by one, releases: `rest` is one batch. */
+async function oneBatch(
+  lead: () => ReturnType<typeof pay>,
+  rest: (() => ReturnType<typeof pay>)[],
+): Promise<Awaited<ReturnType<typeof pay>>[]> {
+  const before = s.state.entered.length;
+  const release = s.holdNext();
+  const first = lead();
+  await s.until((v) => v.entered.length === before + 1);
+  const queued: ReturnType<typeof pay>[] = [];
+  for (const send of rest) {
+    const n = queued.length + 1;
+    queued.push(send());
+    await s.until((v) => v.queued === n);
+  }
+  release();
+  expect((await first).status).toBe(201);
+  const out = await Promise.all(queued);
+  expect(s.state.entered.slice(before)).toEqual([1, rest.length]);
+  return out;
+}
+
+describe('the set-wise pass of a batch, and its fallback item by item', () => {
+  it('new keys and covered debits: the batch is written set-wise, a credit covering a later debit of the same batch', async () => {
+    const a = await w.user({ balanceCents: 1_000 });
+    const b = await w.user();
+    const c = await w.user();
+    const before = { ...w.deps.batcher!.stats().itemByItem };
+    const sent: [User, string, Record<string, unknown>][] = [
+      [a, uniq('k'), { recipientHandle: b.handle, amountCents: 300 }],
+      // b has nothing yet: the payment before it in the batch is what covers it.
+      [b, uniq('k'), { recipientHandle: c.handle, amountCents: 200 }],
+      [a, uniq('k'), { recipientHandle: b.handle, amountCents: 100 }],
+    ];
+    const out = await oneBatch(
+      () => pay(a, uniq('k'), { recipientHandle: c.handle, amountCents: 10 }),
+      sent.map(
+        ([u, k, body]) =>
+          () =>
+            pay(u, k, body),
+      ),
+    );
+    expect(out.map((r) => r.status)).toEqual([201, 201, 201]);
+    expect(itemByItemSince(before)).toEqual({});
+    expect((await w.me(a)).balance.availableCents).toBe(590);
+    expect((await w.me(b)).balance.availableCents).toBe(200);
+    expect((await w.me(c)).balance.availableCents).toBe(210);
+    // Same payer, order accepted.
+    const list = await w.req('GET', '/v1/payments?limit=10', { token: a.tokens.accessToken });
+    expect((list.body.items as { amountCents: number }[]).map((p) => p.amountCents).reverse()).toEqual([
+      10, 300, 100,
+    ]);
+    // The stored answers are the ones given: each key replays its own.
+    for (const [i, [u, k, body]] of sent.entries()) {
+      const replay = await pay(u, k, body);
+      expect(replay.status).toBe(201);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(replay.body).toEqual(out[i]!.body);
+    }
+  });
+
+  it('a debit the batch does not cover in its order: that payment refused alone, set-wise, as item by item', async () => {
+    const a = await w.user({ balanceCents: 1_000 });
+    const b = await w.user();
+    const c = await w.user();
+    const d = await w.user();
+    const before = { ...w.deps.batcher!.stats().itemByItem };
+    const kb = uniq('k');
+    const [rb, ra, rd, rc] = await oneBatch(
+      () => pay(a, uniq('k'), { recipientHandle: c.handle, amountCents: 10 }),
+      [
+        // Accepted before the credit that would have covered it: refused, as item by item.
+        () => pay(b, kb, { recipientHandle: c.handle, amountCents: 200 }),
+        () => pay(a, uniq('k'), { recipientHandle: b.handle, amountCents: 300 }),
+        // d has nothing, and the refused payment above credits nobody: refused too.
+        () => pay(d, uniq('k'), { recipientHandle: a.handle, amountCents: 5 }),
+        // c holds the 10 of the first batch only: covered.
+        () => pay(c, uniq('k'), { recipientHandle: d.handle, amountCents: 10 }),
+      ],
+    );
+    expect(rb!.status).toBe(422);
+    expect(rb!.body.code).toBe('insufficient_funds');
+    expect(ra!.status).toBe(201);
+    expect(rd!.status).toBe(422);
+    expect(rd!.body.code).toBe('insufficient_funds');
+    expect(rc!.status).toBe(201);
+    // Decided in the set-wise pass: no batch went item by item.
+    expect(itemByItemSince(before)).toEqual({});
+    expect((await w.me(a)).balance.availableCents).toBe(690);
+    expect((await w.me(b)).balance.availableCents).toBe(300);
+    expect((await w.me(c)).balance.availableCents).toBe(0);
+    expect((await w.me(d)).balance.availableCents).toBe(10);
+    // The refusal is b's stored answer for its key, the same answer item by item gives.
+    const again = await pay(b, kb, { recipientHandle: c.handle, amountCents: 200 });
+    expect(again.status).toBe(422);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(rb!.body);
+    // Nothing of the refused payments was written: b's and d's statements list only what they received.
+    const listB = await w.req('GET', '/v1/payments?limit=10', { token: b.tokens.accessToken });
+    expect((listB.body.items as { amountCents: number }[]).map((p) => p.amountCents)).toEqual([300]);
+  });
+
+  it('a key already stored: item by item, replayed, the others of the batch stored', async () => {
+    const a = await w.user({ balanceCents: 1_000 });
+    const b = await w.user();
+    const k = uniq('k');
+    const first = await pay(a, k, { recipientHandle: b.handle, amountCents: 100 });
+    expect(first.status).toBe(201);
+    const before = { ...w.deps.batcher!.stats().itemByItem };
+    const [replay, other] = await oneBatch(
+      () => pay(a, uniq('k'), { recipientHandle: b.handle, amountCents: 1 }),
+      [
+        () => pay(a, k, { recipientHandle: b.handle, amountCents: 100 }),
+        () => pay(a, uniq('k'), { recipientHandle: b.handle, amountCents: 50 }),
+      ],
+    );
+    expect(replay!.status).toBe(201);
+    expect(replay!.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay!.body).toEqual(first.body);
+    expect(other!.status).toBe(201);
+    expect(itemByItemSince(before)).toEqual({ key: 1 });
+    expect((await w.me(a)).balance.availableCents).toBe(849);
+  });
+
+  it('an account that does not exist: item by item, that payment fails alone, the other of its batch stored', async () => {
+    const a = await w.user({ balanceCents: 1_000 });
+    const me = await w.me(a);
+    const at = new Date();
+    const write = (
+      key: string,
+      payment: object | null,
+      accounts: string[],
+      deltas: number[],
+    ): PaymentWrite => ({
+      account: me.id,
+      key,
+      hash: `hash-${key}`,
+      at,
+      staleBefore: new Date(at.getTime() - 60_000),
+      status: payment ? 201 : 422,
+      body: JSON.stringify({ key }),
+      payment,
+      accounts,
+      deltas,
+      debits: [],
+      credits: [],
+      amounts: [],
+      kinds: [],
+      shortStatus: 422,
+      shortBody: '{}',
+    });
+    const batcher = new PaymentBatcher(w.db);
+    const ghost = { id: crypto.randomUUID(), payer_id: me.id, amount_cents: 1, mode: 'private' };
+    const [ok, failed] = await Promise.allSettled([
+      batcher.write(write(uniq('k'), null, [], [])),
+      batcher.write(write(uniq('k'), ghost, ['no-such-account'], [5])),
+    ]);
+    expect(batcher.stats()).toMatchObject({ sizes: { 2: 1 }, itemByItem: { account: 1 } });
+    expect(ok).toMatchObject({ status: 'fulfilled', value: { outcome: 'stored' } });
+    expect(failed.status).toBe('rejected');
+    const rows = await w.db.query<{ n: number }>('SELECT count(*)::int AS n FROM payments WHERE id = $1', [
+      ghost.id,
+    ]);
+    expect(rows[0]?.n).toBe(0);
+  });
+
+  itOnPostgres(
+    'a key another transaction holds: item by item, that payment in flight, the others stored',
+    async () => {
+      const a = await w.user({ balanceCents: 1_000 });
+      const b = await w.user();
+      const me = await w.me(a);
+      const k = uniq('k');
+      const before = { ...w.deps.batcher!.stats().itemByItem };
+      const [busy, other] = await w.db.transaction(async (tx) => {
+        // The lock create_payment_once() takes on a key while its request runs.
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1 || E'\\n' || $2, 7366002))`, [
+          me.id,
+          k,
+        ]);
+        return oneBatch(
+          () => pay(a, uniq('k'), { recipientHandle: b.handle, amountCents: 1 }),
+          [
+            () => pay(a, k, { recipientHandle: b.handle, amountCents: 100 }),
+            () => pay(a, uniq('k'), { recipientHandle: b.handle, amountCents: 50 }),
+          ],
+        );
+      });
+      expect(busy!.status).toBe(409);
+      expect(busy!.body.code).toBe('idempotency_in_flight');
+      expect(other!.status).toBe(201);
+      expect(itemByItemSince(before)).toEqual({ in_flight: 1 });
+      expect((await w.me(a)).balance.availableCents).toBe(949);
+      // Nothing was stored under the busy key: the client's retry runs it.
+      const retry = await pay(a, k, { recipientHandle: b.handle, amountCents: 100 });
+      expect(retry.status).toBe(201);
+      expect(retry.headers.get('idempotent-replayed')).toBeNull();
+    },
+  );
 });

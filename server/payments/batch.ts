@@ -1,8 +1,8 @@
 /**
  * Group commit for new payments. `POST /v1/payments` writes its payment, legs and stored answer with one
  * `create_payment_once()` call; with a batcher, the calls that arrive while a batch is being written wait in a
- * queue and go together in the next batch: one `create_payments_batch()` statement (migration 8), so one round
- * trip and one commit for up to `max` payments. Each payment keeps its own outcome (stored, refused for
+ * queue and go together in the next batch, in one statement (one round trip and one commit) for up to `max`
+ * payments. Each payment keeps its own outcome (stored, refused for
  * insufficient funds, key exists, key in flight); one that fails for an unexpected reason fails alone.
  *
  * The classic leader pattern, without timers: when nothing is being written, a payment goes out at once (a
@@ -10,6 +10,11 @@
  * that arrived together go together); while a batch is in flight, what arrives queues; when it commits, the
  * queue (up to `max`) is the next batch. One batch at a time, in the order the payments were
  * queued, so two payments of the same payer are written in the order they were accepted.
+ *
+ * A batch is first offered to `create_payments_set()` (migration 10): when every key is new and free, it walks
+ * the locked balances in the batch's order (each item stored, or refused for insufficient funds, as item by item)
+ * and writes the whole batch set-wise (one INSERT per table, one UPDATE of the balances). Otherwise it writes
+ * nothing and says why, and the batch goes item by item through `create_payments_batch()` (server/README.md).
  *
  * A 2xx still means committed: a payment's promise settles only after its batch's statement returned, which
  * is after its commit. A statement that fails (after the database layer's retries of serialization failures
@@ -121,6 +126,10 @@ export class PaymentBatcher {
   readonly max: number;
   /** How many batches of each size were written (size → count). */
   readonly sizes = new Map<number, number>();
+  /** How many batches went item by item, by the reason the set-wise pass gave (key, in_flight, account, error). */
+  readonly fallbacks = new Map<string, number>();
+  /** Milliseconds spent waiting for the database: batch writes, and the batched reads of the parties. */
+  private readonly waited = { write: 0, lookup: 0 };
   private readonly writes: Coalescer<PaymentWrite, WriteOutcome>;
   private readonly lookups: Coalescer<{ payerId: string; handle: string }, Parties>;
 
@@ -147,22 +156,68 @@ export class PaymentBatcher {
   }
 
   /** Batches written so far and how many payments they held. */
-  stats(): { batches: number; payments: number; sizes: Record<number, number> } {
+  stats(): {
+    batches: number;
+    payments: number;
+    sizes: Record<number, number>;
+    itemByItem: Record<string, number>;
+    dbMs: { write: number; lookup: number };
+  } {
     let batches = 0;
     let payments = 0;
     for (const [size, n] of this.sizes) {
       batches += n;
       payments += size * n;
     }
-    return { batches, payments, sizes: Object.fromEntries([...this.sizes].sort((a, b) => a[0] - b[0])) };
+    return {
+      batches,
+      payments,
+      sizes: Object.fromEntries([...this.sizes].sort((a, b) => a[0] - b[0])),
+      itemByItem: Object.fromEntries(this.fallbacks),
+      dbMs: { write: Math.round(this.waited.write), lookup: Math.round(this.waited.lookup) },
+    };
   }
 
   private async flush(batch: PaymentWrite[]): Promise<(WriteOutcome | Error)[]> {
     if (this.opts.beforeWrite) await this.opts.beforeWrite(batch.length);
+    this.sizes.set(batch.length, (this.sizes.get(batch.length) ?? 0) + 1);
+    const t0 = performance.now();
+    try {
+      return await this.writeBatch(batch);
+    } finally {
+      this.waited.write += performance.now() - t0;
+    }
+  }
+
+  private async writeBatch(batch: PaymentWrite[]): Promise<(WriteOutcome | Error)[]> {
+    // The common case, set-wise: every key new and free; each item stored, or refused for insufficient funds,
+    // as the balances walked in the batch's order decide.
+    const [set] = await this.db.query<{ reason: string | null; refused: number[] | null }>(
+      `SELECT * FROM create_payments_set($1::text[], $2::text[], $3::text[], $4::int[], $5::text[],
+         $6::timestamptz[], $7::int[], $8::text[], $9::int[], $10::text[], $11::bigint[], $12::int[], $13::jsonb,
+         $14::int[], $15::text[], $16::text[], $17::bigint[], $18::text[], $19::text[], $20::timestamptz[])`,
+      setArgs(batch),
+    );
+    if (set && set.reason === null) {
+      const refused = new Set(set.refused ?? []);
+      return batch.map((w, i) =>
+        refused.has(i + 1)
+          ? {
+              outcome: 'refused',
+              request_hash: w.hash,
+              status_code: w.shortStatus,
+              response_body: w.shortBody,
+            }
+          : { outcome: 'stored', request_hash: w.hash, status_code: w.status, response_body: w.body },
+      );
+    }
+    // Something unusual (a key stored, reused or in flight, an unknown account, a write that failed): nothing
+    // was written; item by item, each with its own outcome.
+    const why = (set?.reason ?? 'none').split(' ')[0] ?? 'none';
+    this.fallbacks.set(why, (this.fallbacks.get(why) ?? 0) + 1);
     const rows = await this.db.query<BatchRow>(`SELECT * FROM create_payments_batch($1::jsonb)`, [
       JSON.stringify(batch),
     ]);
-    this.sizes.set(batch.length, (this.sizes.get(batch.length) ?? 0) + 1);
     const byItem = new Map(rows.map((r) => [r.item, r]));
     return batch.map((_, i) => {
       const row = byItem.get(i);
@@ -174,6 +229,7 @@ export class PaymentBatcher {
   }
 
   private async lookup(group: { payerId: string; handle: string }[]): Promise<(Parties | Error)[]> {
+    const t0 = performance.now();
     const rows = await this.db.query<PartyRow>(
       `SELECT q.n::int AS n, a.id, a.kind, a.display_name, a.x_handle, a.x_user_id, a.fee_bps, a.on_hold,
          lower(a.x_handle) IS NOT DISTINCT FROM lower(q.handle) AS by_handle
@@ -181,6 +237,7 @@ export class PaymentBatcher {
        JOIN accounts a ON (a.id = q.payer OR lower(a.x_handle) = lower(q.handle)) AND a.kind <> 'system'`,
       [group.map((g) => g.payerId), group.map((g) => g.handle)],
     );
+    this.waited.lookup += performance.now() - t0;
     const byItem = group.map((): PartyRow[] => []);
     for (const r of rows) byItem[r.n - 1]?.push(r);
     return group.map((g, i) => {
@@ -191,6 +248,67 @@ export class PaymentBatcher {
       }
     });
   }
+}
+
+/**
+ * The arguments of `create_payments_set()` (migration 10), column-wise and in the batch's order: the key rows
+ * with their answers, the user-balance moves, the payment rows, the ledger legs.
+ */
+export function setArgs(batch: PaymentWrite[]): unknown[] {
+  const moves = { items: [] as number[], accounts: [] as string[], deltas: [] as number[] };
+  const payments = { items: [] as number[], rows: [] as object[] };
+  const legs = {
+    items: [] as number[],
+    debits: [] as string[],
+    credits: [] as string[],
+    amounts: [] as number[],
+    kinds: [] as string[],
+    payments: [] as string[],
+    at: [] as Date[],
+  };
+  batch.forEach((w, i) => {
+    if (!w.payment) return;
+    const item = i + 1;
+    payments.items.push(item);
+    payments.rows.push(w.payment);
+    const id = (w.payment as { id: string }).id;
+    w.accounts.forEach((account, j) => {
+      moves.items.push(item);
+      moves.accounts.push(account);
+      moves.deltas.push(w.deltas[j] ?? 0);
+    });
+    w.debits.forEach((debit, j) => {
+      legs.items.push(item);
+      legs.debits.push(debit);
+      legs.credits.push(w.credits[j] ?? '');
+      legs.amounts.push(w.amounts[j] ?? 0);
+      legs.kinds.push(w.kinds[j] ?? '');
+      legs.payments.push(id);
+      legs.at.push(w.at);
+    });
+  });
+  return [
+    batch.map((w) => w.account),
+    batch.map((w) => w.key),
+    batch.map((w) => w.hash),
+    batch.map((w) => w.status),
+    batch.map((w) => w.body),
+    batch.map((w) => w.at),
+    batch.map((w) => w.shortStatus),
+    batch.map((w) => w.shortBody),
+    moves.items,
+    moves.accounts,
+    moves.deltas,
+    payments.items,
+    JSON.stringify(payments.rows),
+    legs.items,
+    legs.debits,
+    legs.credits,
+    legs.amounts,
+    legs.kinds,
+    legs.payments,
+    legs.at,
+  ];
 }
 
 /** `WALLET_BATCH`: batching is on unless it says off (off, 0, false, no). */

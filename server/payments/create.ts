@@ -43,11 +43,8 @@ export async function createPaymentOnce(
   }
   if (deps.beforeExecute) await deps.beforeExecute(key);
   // The balance is checked again inside the statement: when another payment of the same payer took the money
-  // since the plan read it, the statement stores this refusal instead, in the same transaction (never a second
-  // call: see migration 4).
-  const short = refusal(
-    new ApiError('insufficient_funds', 'Your available balance does not cover this payment.'),
-  );
+  // since the plan read it, the statement stores the refusal SHORT instead, in the same transaction (never a
+  // second call: see migration 4).
   const [accounts, deltas, debits, credits, amounts, kinds] = planned
     ? (postingArgs(planned.legs) ?? EMPTY_POSTING)
     : EMPTY_POSTING;
@@ -66,13 +63,13 @@ export async function createPaymentOnce(
     credits,
     amounts,
     kinds,
-    shortStatus: short.status,
-    shortBody: JSON.stringify(short.body),
+    shortStatus: SHORT.status,
+    shortBody: SHORT_BODY,
   };
   // With a batcher, this payment joins the next group commit: same outcomes, one statement for several.
   const row = deps.batcher ? await deps.batcher.write(write) : await writeOnce(deps.db, write);
   if (!row) throw new Error('create_payment_once returned no row');
-  if (row.outcome === 'refused') return short;
+  if (row.outcome === 'refused') return { status: SHORT.status, body: SHORT };
   if (row.outcome === 'stored') return res;
   if (row.outcome === 'exists' && row.request_hash !== hash) {
     throw new ApiError(
@@ -91,6 +88,10 @@ export async function createPaymentOnce(
     },
   );
 }
+
+/** The refusal stored when the statement finds the balance short (made once: no Error and its stack per payment). */
+const SHORT = problem('insufficient_funds', 'Your available balance does not cover this payment.');
+const SHORT_BODY = JSON.stringify(SHORT);
 
 const EMPTY_POSTING: [string[], number[], string[], string[], number[], string[]] = [[], [], [], [], [], []];
 

@@ -149,6 +149,11 @@ export class ServerProcess {
   private readonly watchers: ((line: string) => void)[] = [];
   constructor(private readonly opts: ServerOptions) {}
 
+  /** The server process's id while it runs (e.g. to read its CPU time in /proc). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /**
    * Counts this process's output lines matching `re` from now on (across restarts); `reached(n)` resolves once
    * there were `n` of them — to wait for what the server says it did (e.g. that it holds the X stream).
