@@ -19,7 +19,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BrowserContext, Page } from '@playwright/test';
 import { launchChromium } from '../tests/e2e/browser-path';
-import { SECRET_KEY, startFakeStripe, WEBHOOK_SECRET, type FakeStripe } from '../tests/fake-stripe';
+import { startFakeStripe, type FakeStripe } from '../tests/fake-stripe';
 import { startFakeX } from '../tests/fake-x/server';
 import {
   BOT_X_USER_ID,
@@ -306,12 +306,7 @@ try {
         botAccessToken: bot.accessToken,
         botRefreshToken: bot.refreshToken,
       },
-      stripe: {
-        secretKey: SECRET_KEY,
-        webhookSecret: WEBHOOK_SECRET,
-        publicUrl: PUBLIC_URL,
-        apiUrl: stripe.url,
-      },
+      stripe: stripe.walletSettings(PUBLIC_URL),
     });
     stripe.webhookUrl = `${wallet.url}/v1/webhooks/stripe`;
     try {

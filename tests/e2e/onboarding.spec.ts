@@ -4,7 +4,7 @@
  * whole journey from install to a first payment (open a wallet, add money by card through the Stripe stand-in).
  */
 import type { Page } from '@playwright/test';
-import { SECRET_KEY, startFakeStripe, WEBHOOK_SECRET, type FakeStripe } from '../fake-stripe';
+import { startFakeStripe, type FakeStripe } from '../fake-stripe';
 import { expectNoSeriousA11yViolations } from './axe';
 import { expect, test as base } from './fixtures';
 import { openExtensionPage, patchSettings } from './pages/extension';
@@ -21,14 +21,7 @@ const test = base.extend<{ cardWallet: { wallet: TestWallet; stripe: FakeStripe 
   // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies by destructuring
   cardWallet: async ({}, use) => {
     const stripe = await startFakeStripe();
-    const wallet = await startTestWallet({
-      stripe: {
-        secretKey: SECRET_KEY,
-        webhookSecret: WEBHOOK_SECRET,
-        publicUrl: PUBLIC_URL,
-        apiUrl: stripe.url,
-      },
-    });
+    const wallet = await startTestWallet({ stripe: stripe.walletSettings(PUBLIC_URL) });
     stripe.webhookUrl = `${wallet.url}/v1/webhooks/stripe`;
     await use({ wallet, stripe });
     await wallet.close();

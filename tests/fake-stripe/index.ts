@@ -76,6 +76,13 @@ export interface FakeStripe {
   fail(sessionId: string): Promise<Delivery>;
   /** Sends a signed event to the webhook. */
   deliver(e: SignedEvent): Promise<Delivery>;
+  /** The wallet's Stripe settings that point at this stand-in (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, …). */
+  walletSettings(publicUrl: string): {
+    secretKey: string;
+    webhookSecret: string;
+    publicUrl: string;
+    apiUrl: string;
+  };
   close(): Promise<void>;
 }
 
@@ -112,6 +119,12 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     sessions,
     webhookUrl: null,
     requests,
+    walletSettings: (publicUrl) => ({
+      secretKey: SECRET_KEY,
+      webhookSecret: WEBHOOK_SECRET,
+      publicUrl,
+      apiUrl: fake.url,
+    }),
     event(type, object, opts = {}) {
       const id = opts.id ?? rid('evt');
       const payload = JSON.stringify({

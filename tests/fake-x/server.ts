@@ -107,6 +107,8 @@ export interface FakeX {
   issueTokens(userId: string, scope?: string): { accessToken: string; refreshToken: string };
   /** The wallet's X configuration pointing at this stand-in; with `botId`, the bot's fresh tokens too. */
   walletConfig(botId?: string): XConfig;
+  /** The same for a wallet server process: its environment (X_API_URL, X_CLIENT_ID, X_BOT_…, PUBLIC_URL). */
+  walletEnv(botId: string): Record<string, string>;
   /** Makes a post appear on X: search, matching streams, subscribed webhooks. Returns its v2 form. */
   publish(t: TweetInput): V2Post;
   /** Delivers every post published from now on by or mentioning `forUserId` to `url`, signed, in `format`. */
@@ -202,6 +204,20 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
       if (m.rateLimitReset !== undefined) rateLimitReset = m.rateLimitReset;
     },
     issueTokens: (userId, scope = 'tweet.read tweet.write users.read offline.access') => issue(userId, scope),
+    walletEnv(botId) {
+      const bot = fx.issueTokens(botId);
+      return {
+        X_CONSUMER_SECRET: consumerSecret,
+        X_API_URL: fx.url,
+        X_AUTHORIZE_URL: `${fx.url}/i/oauth2/authorize`,
+        X_CLIENT_ID: fx.clientId,
+        X_CLIENT_SECRET: fx.clientSecret,
+        X_BOT_ACCESS_TOKEN: bot.accessToken,
+        X_BOT_REFRESH_TOKEN: bot.refreshToken,
+        X_BOT_USER_ID: botId,
+        PUBLIC_URL: 'https://wallet.example',
+      };
+    },
     walletConfig(botId) {
       const bot = botId === undefined ? undefined : fx.issueTokens(botId);
       return {

@@ -31,20 +31,11 @@ for (const kind of databaseKinds()) {
     const target = await makeTarget(kind, 'bot-replies');
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-bot-replies-'));
     const [payer, recipient] = makeUsers(2, 10_000, 'br');
-    const bot = fx.issueTokens(BOT.id);
     const server = new ServerProcess({
       target,
       seedFile: writeSeed(tmp, [payer!, recipient!]),
       env: {
-        X_CONSUMER_SECRET: 'fake-x-consumer-secret',
-        X_API_URL: fx.url,
-        X_AUTHORIZE_URL: `${fx.url}/i/oauth2/authorize`,
-        X_CLIENT_ID: fx.clientId,
-        X_CLIENT_SECRET: fx.clientSecret,
-        X_BOT_ACCESS_TOKEN: bot.accessToken,
-        X_BOT_REFRESH_TOKEN: bot.refreshToken,
-        X_BOT_USER_ID: BOT.id,
-        PUBLIC_URL: 'https://wallet.example',
+        ...fx.walletEnv(BOT.id),
         X_REPLY_INTERVAL_MS: '50',
         X_REPLY_LEASE_MS: '300',
       },

@@ -36,17 +36,8 @@ test(
     const target = await makeTarget('postgres', 'stream-takeover');
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-stream-takeover-'));
     const [payer, recipient] = makeUsers(2, 10_000, 'st');
-    const bot = fx.issueTokens(BOT.id);
     const env = {
-      X_CONSUMER_SECRET: 'fake-x-consumer-secret',
-      X_API_URL: fx.url,
-      X_AUTHORIZE_URL: `${fx.url}/i/oauth2/authorize`,
-      X_CLIENT_ID: fx.clientId,
-      X_CLIENT_SECRET: fx.clientSecret,
-      X_BOT_ACCESS_TOKEN: bot.accessToken,
-      X_BOT_REFRESH_TOKEN: bot.refreshToken,
-      X_BOT_USER_ID: BOT.id,
-      PUBLIC_URL: 'https://wallet.example',
+      ...fx.walletEnv(BOT.id),
       X_REPLY_INTERVAL_MS: '50',
       X_INGEST: 'stream',
       X_BEARER_TOKEN: fx.bearerToken,
