@@ -57,6 +57,35 @@ function seams() {
   };
 }
 
+/** A payment write as the route hands it to the batcher, answered 201 (a payment) or 422 (none). */
+function writeOf(
+  account: string,
+  key: string,
+  payment: object | null,
+  accounts: string[] = [],
+  deltas: number[] = [],
+): PaymentWrite {
+  const at = new Date();
+  return {
+    account,
+    key,
+    hash: `hash-${key}`,
+    at,
+    staleBefore: new Date(at.getTime() - 60_000),
+    status: payment ? 201 : 422,
+    body: JSON.stringify({ key }),
+    payment,
+    accounts,
+    deltas,
+    debits: [],
+    credits: [],
+    amounts: [],
+    kinds: [],
+    shortStatus: 422,
+    shortBody: '{}',
+  };
+}
+
 const s = seams();
 let w: TestWallet;
 beforeAll(async () => {
@@ -133,25 +162,7 @@ describe('group commit of new payments', () => {
   it('an item that fails for an unexpected reason fails alone; the others of its statement commit', async () => {
     const a = await w.user({ balanceCents: 1_000 });
     const me = await w.me(a);
-    const at = new Date();
-    const item = (key: string, payment: object | null): PaymentWrite => ({
-      account: me.id,
-      key,
-      hash: `hash-${key}`,
-      at,
-      staleBefore: new Date(at.getTime() - 60_000),
-      status: payment ? 201 : 422,
-      body: JSON.stringify({ key }),
-      payment,
-      accounts: [],
-      deltas: [],
-      debits: [],
-      credits: [],
-      amounts: [],
-      kinds: [],
-      shortStatus: 422,
-      shortBody: '{}',
-    });
+    const item = (key: string, payment: object | null) => writeOf(me.id, key, payment);
     const sizes: number[] = [];
     const hold = gate();
     const entered = gate();
@@ -341,30 +352,8 @@ describe('the set-wise pass of a batch, and its fallback item by item', () => {
   it('an account that does not exist: item by item, that payment fails alone, the other of its batch stored', async () => {
     const a = await w.user({ balanceCents: 1_000 });
     const me = await w.me(a);
-    const at = new Date();
-    const write = (
-      key: string,
-      payment: object | null,
-      accounts: string[],
-      deltas: number[],
-    ): PaymentWrite => ({
-      account: me.id,
-      key,
-      hash: `hash-${key}`,
-      at,
-      staleBefore: new Date(at.getTime() - 60_000),
-      status: payment ? 201 : 422,
-      body: JSON.stringify({ key }),
-      payment,
-      accounts,
-      deltas,
-      debits: [],
-      credits: [],
-      amounts: [],
-      kinds: [],
-      shortStatus: 422,
-      shortBody: '{}',
-    });
+    const write = (key: string, payment: object | null, accounts: string[], deltas: number[]) =>
+      writeOf(me.id, key, payment, accounts, deltas);
     const batcher = new PaymentBatcher(w.db);
     const ghost = { id: crypto.randomUUID(), payer_id: me.id, amount_cents: 1, mode: 'private' };
     const [ok, failed] = await Promise.allSettled([
