@@ -105,6 +105,20 @@ test(
       // 1. A payment post read from the holder's stream.
       const first = await pay(1_250, 'takeover-1');
       await completed(first.id);
+      // Its receipt is sent and recorded before the kill. (A kill between X's answer and that record leaves
+      // the reply uncertain until its lease ends; bot-replies.test.ts covers that case, not this test.)
+      const audit = await openAuditDb(target);
+      try {
+        await until('the first receipt recorded as sent', async () => {
+          const rows = await audit.query<{ n: string }>(
+            `SELECT count(*)::text AS n FROM x_outbox WHERE payment_id = $1 AND sent_at IS NOT NULL`,
+            [first.id],
+          );
+          return rows[0]?.n === '1' ? true : undefined;
+        });
+      } finally {
+        await audit.close();
+      }
 
       // 2. X's stream goes down and the holder dies (SIGKILL: its PostgreSQL session, and the lock, end).
       const searchesBefore = fx.searches.length;
