@@ -155,37 +155,43 @@ export function visibleHandle(block: Element): string | null {
 }
 
 /**
- * How many of the avatar's markers name `handle`: its handle-keyed test id and its profile link (each one the
- * post owns). -1 when one of them names someone else.
+ * How many of the avatar's markers name `handle`: its handle-keyed container test id and its profile links (each
+ * one the post owns). -1 when one of them names someone else. The markers are looked for inside the post's own
+ * avatar wrapper (`Tweet-User-Avatar`) when it has one, which is small; only when that test id is gone, in the
+ * whole post (a query for a test id prefix over every element of the post costs several times more).
  */
 function avatarAgrees(article: Element, handle: string): number {
   let agreeing = 0;
-  /** Links already found to name `handle` (the wrapper's link is usually the one around the container). */
-  const agreed: Element[] = [];
-  for (const el of article.querySelectorAll(s.AVATAR_MARKERS)) {
-    if (!ownedBy(el, article)) continue;
-    const testId = el.getAttribute('data-testid');
-    if (testId === s.AVATAR_WRAPPER_ID) {
-      // The wrapper's profile links (found from the wrapper: a selector that climbs from every link costs more).
-      for (const link of el.querySelectorAll('a[href]')) {
-        if (!ownedBy(link, article)) continue;
-        agreeing++;
-        if (!sameHandle(handleFromHref(link.getAttribute('href')), handle)) return -1;
-        agreed.push(link);
-      }
-      continue;
+  let wrapped = false;
+  for (const wrapper of article.querySelectorAll(s.AVATAR_WRAPPER)) {
+    if (!ownedBy(wrapper, article)) continue;
+    wrapped = true;
+    for (const link of wrapper.querySelectorAll('a[href]')) {
+      agreeing++;
+      if (!sameHandle(handleFromHref(link.getAttribute('href')), handle)) return -1;
     }
-    // The avatar's profile link, or its handle-keyed container (and the link around that one, if any).
-    const link = el.tagName === 'A' ? el : el.closest('a[href]');
-    if (el !== link) {
-      const fromAvatar = testId?.slice(s.AVATAR_CONTAINER_PREFIX.length);
-      if (!sameHandle(fromAvatar, handle)) return -1;
+    for (const container of wrapper.querySelectorAll(s.AVATAR_CONTAINER)) {
+      agreeing++;
+      if (!sameHandle(containerHandle(container), handle)) return -1;
     }
+  }
+  if (wrapped) return agreeing;
+  for (const container of article.querySelectorAll(s.AVATAR_CONTAINER)) {
+    if (!ownedBy(container, article)) continue;
     agreeing++;
-    if (!link || agreed.includes(link)) continue;
-    if (article.contains(link) && !sameHandle(handleFromHref(link.getAttribute('href')), handle)) return -1;
+    if (!sameHandle(containerHandle(container), handle)) return -1;
+    // The profile link around the container, if it is the post's.
+    const link = container.closest('a[href]');
+    if (!link || !article.contains(link)) continue;
+    agreeing++;
+    if (!sameHandle(handleFromHref(link.getAttribute('href')), handle)) return -1;
   }
   return agreeing;
+}
+
+/** The handle an avatar container's test id is keyed by (`UserAvatar-Container-<handle>`). */
+function containerHandle(container: Element): string | undefined {
+  return container.getAttribute('data-testid')?.slice(s.AVATAR_CONTAINER_PREFIX.length);
 }
 
 /**
@@ -261,17 +267,31 @@ export function findActionBar(article: Element): Element | null {
   return group;
 }
 
+/** What `ownHandle` keeps between calls: the nav's profile link, and the handle last read from its `href`. */
+export interface OwnLinkMemo {
+  link: Element | null;
+  href?: string | null;
+  handle?: string | null;
+}
+
 /**
  * The signed-in user's handle, from the primary nav; null when logged out. `seen`, if given, keeps the nav's
- * profile link between calls: it is looked for again only once X replaced it (its `href` is read every time).
+ * profile link between calls: it is looked for again only once X replaced it (its `href` is read every time, and
+ * parsed again when it changed).
  */
-export function ownHandle(doc: Document, seen?: { link: Element | null }): string | null {
+export function ownHandle(doc: Document, seen?: OwnLinkMemo): string | null {
   let link = seen?.link;
   if (!link?.isConnected || !link.matches(s.OWN_PROFILE_LINK)) {
     link = doc.querySelector(s.OWN_PROFILE_LINK);
     if (seen) seen.link = link;
   }
-  const fromLink = handleFromHref(link?.getAttribute('href') ?? null);
+  const href = link?.getAttribute('href') ?? null;
+  let fromLink: string | null;
+  if (seen && seen.href === href && seen.handle !== undefined) fromLink = seen.handle;
+  else {
+    fromLink = handleFromHref(href);
+    if (seen) Object.assign(seen, { href, handle: fromLink });
+  }
   if (fromLink) return fromLink;
   const avatar = doc.querySelector(s.ACCOUNT_SWITCHER_AVATAR)?.getAttribute('data-testid');
   const fromAvatar = avatar?.slice(s.AVATAR_CONTAINER_PREFIX.length);

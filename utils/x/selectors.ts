@@ -26,13 +26,14 @@ export const POST = 'article, [role="article"], [data-testid="tweet"]';
 export const ARTICLE = POST;
 /** The author block; a quoted post has its own, inside `QUOTE`. Found structurally too (page.ts). */
 export const USER_NAME = '[data-testid="User-Name"]';
-/** The avatar's wrapper: its profile links are a second avatar marker besides the handle-keyed container. */
-export const AVATAR_WRAPPER_ID = 'Tweet-User-Avatar';
+/**
+ * The avatar's wrapper: the handle-keyed container and the profile links inside it are the avatar's markers (the
+ * container is looked for in the whole post when the wrapper's test id is gone).
+ */
+export const AVATAR_WRAPPER = '[data-testid="Tweet-User-Avatar"]';
 /** The avatar is keyed by handle: `UserAvatar-Container-<handle>`. */
 export const AVATAR_CONTAINER = '[data-testid^="UserAvatar-Container-"]';
 export const AVATAR_CONTAINER_PREFIX = 'UserAvatar-Container-';
-/** Both avatar markers in one query: the containers, and the wrappers (whose links page.ts reads). */
-export const AVATAR_MARKERS = `${AVATAR_CONTAINER}, [data-testid="${AVATAR_WRAPPER_ID}"]`;
 
 /** The permalink that wraps the post's `<time>`: `/<handle>/status/<id>`. */
 export const TIME = 'time';

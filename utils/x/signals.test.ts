@@ -147,6 +147,27 @@ describe('signals that name the author must agree', () => {
     expect(parsePost(withTestIds!.article)).toBeNull();
   });
 
+  it("without the avatar wrapper's test id, the avatar container and its link must still agree", () => {
+    const unwrapped = () => {
+      document.body.replaceChildren();
+      const [row] = mountTimeline(null, 1);
+      row!.article.querySelector('[data-testid="Tweet-User-Avatar"]')!.removeAttribute('data-testid');
+      return row!.article;
+    };
+    expect(parsePost(unwrapped())?.authorHandle).toBe('alice');
+    const otherContainer = unwrapped();
+    otherContainer
+      .querySelector('[data-testid^="UserAvatar-Container-"]')!
+      .setAttribute('data-testid', 'UserAvatar-Container-mallory');
+    expect(parsePost(otherContainer)).toBeNull();
+    const otherLink = unwrapped();
+    otherLink
+      .querySelector('[data-testid^="UserAvatar-Container-"]')!
+      .closest('a')!
+      .setAttribute('href', '/mallory');
+    expect(parsePost(otherLink)).toBeNull();
+  });
+
   it('without <time>, status links of two different posts mean no target', () => {
     const { article } = plainPost('time-gone');
     expect(parsePost(article)?.tweetId).toBe(makePost(0).id);
