@@ -260,11 +260,24 @@ function label(button: HTMLButtonElement, text: string): void {
   button.title = text;
 }
 
+/** An empty host per variant and theme, with its attributes set: each new host is a shallow clone of one. */
+const hostPrototypes = new Map<string, HTMLElement>();
+
+function newHost(variant: PayButtonVariant, theme: Theme): HTMLElement {
+  const key = `${variant} ${theme}`;
+  let proto = hostPrototypes.get(key);
+  if (!proto) {
+    proto = document.createElement('div');
+    proto.setAttribute(PAY_HOST_ATTR, variant);
+    proto.setAttribute('data-theme', theme);
+    hostPrototypes.set(key, proto);
+  }
+  return proto.cloneNode() as HTMLElement;
+}
+
 /** A new, detached Pay host (the caller inserts it). */
 export function createPayHost(options: PayHostOptions): HTMLElement {
-  const host = document.createElement('div');
-  host.setAttribute(PAY_HOST_ATTR, options.variant);
-  host.setAttribute('data-theme', options.theme);
+  const host = newHost(options.variant, options.theme);
   const root = host.attachShadow({ mode: 'closed' });
   if (!adoptStyles(root)) {
     const style = document.createElement('style');

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { createScriptContext } from './lifecycle';
+import { createScriptContext, RECHECK_MS } from './lifecycle';
 
 describe('createScriptContext', () => {
   it('should end only when the runtime goes away, not on any page event', () => {
@@ -42,5 +42,54 @@ describe('createScriptContext', () => {
     document.dispatchEvent(new Event('click'));
     expect(calls).toEqual([1]);
     expect(clicks).toBe(0);
+  });
+
+  it('should read the runtime at most once per RECHECK_MS on the hot path, and notice its end after that', () => {
+    let alive = true;
+    let reads = 0;
+    let clock = 1_000;
+    const ctx = createScriptContext(
+      () => {
+        reads++;
+        return alive;
+      },
+      () => clock,
+    );
+    expect(ctx.isInvalidRecently).toBe(false);
+    expect(reads).toBe(1);
+    for (let i = 0; i < 50; i++) expect(ctx.isInvalidRecently).toBe(false);
+    expect(reads).toBe(1);
+    alive = false;
+    clock += RECHECK_MS - 1;
+    expect(ctx.isInvalidRecently).toBe(false); // not read again yet
+    expect(reads).toBe(1);
+    clock += 1;
+    expect(ctx.isInvalidRecently).toBe(true);
+    expect(reads).toBe(2);
+    alive = true;
+    clock += RECHECK_MS;
+    expect(ctx.isInvalidRecently).toBe(true); // ended for good
+    expect(ctx.isInvalid).toBe(true);
+  });
+
+  it("should always read the runtime for isInvalid (events), which also restarts the hot path's wait", () => {
+    let alive = true;
+    let reads = 0;
+    const clock = 5_000;
+    const ctx = createScriptContext(
+      () => {
+        reads++;
+        return alive;
+      },
+      () => clock,
+    );
+    expect(ctx.isInvalid).toBe(false);
+    expect(ctx.isInvalid).toBe(false);
+    expect(reads).toBe(2);
+    expect(ctx.isInvalidRecently).toBe(false);
+    expect(reads).toBe(2);
+    alive = false;
+    expect(ctx.isInvalid).toBe(true);
+    expect(ctx.isInvalidRecently).toBe(true);
   });
 });

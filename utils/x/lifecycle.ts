@@ -11,6 +11,12 @@
 export interface ScriptContext {
   /** True once the extension's runtime is gone; reading it runs the invalidation if it just went. */
   readonly isInvalid: boolean;
+  /**
+   * `isInvalid` for the hot path (every mutation batch, hundreds a second while X scrolls): the runtime is read
+   * at most once per `RECHECK_MS` (reading it crosses into the browser), so an ended extension is noticed within
+   * that time after its end rather than at the first batch.
+   */
+  readonly isInvalidRecently: boolean;
   /** Calls `cb` once, when the context ends. Returns a function that removes it. */
   onInvalidated(cb: () => void): () => void;
   /** `target.addEventListener`, removed when the context ends; the listener does not run after that. */
@@ -22,14 +28,29 @@ export interface ScriptContext {
   ): void;
 }
 
-/** A context that lives while `alive()` (in the extension: `browser.runtime?.id != null`). */
-export function createScriptContext(alive: () => boolean): ScriptContext & { invalidate(): void } {
+/** How long `isInvalidRecently` trusts its last reading of the runtime. */
+export const RECHECK_MS = 200;
+
+/**
+ * A context that lives while `alive()` (in the extension: `browser.runtime?.id != null`). `now` is the clock of
+ * `isInvalidRecently` (milliseconds).
+ */
+export function createScriptContext(
+  alive: () => boolean,
+  now: () => number = Date.now,
+): ScriptContext & { invalidate(): void } {
   const controller = new AbortController();
   const { signal } = controller;
+  let checkedAt = -Infinity;
   const context = {
     get isInvalid() {
+      checkedAt = now();
       if (!signal.aborted && !alive()) controller.abort();
       return signal.aborted;
+    },
+    get isInvalidRecently() {
+      if (signal.aborted) return true;
+      return now() - checkedAt >= RECHECK_MS ? context.isInvalid : false;
     },
     invalidate() {
       controller.abort();

@@ -9,7 +9,7 @@
  *
  * The script's own changes (Pay hosts it added, or removed itself) are records too: they are taken at the end
  * of the batch that made them (`takeRecords`, not one more callback), and a batch made only of them runs no
- * watcher and no location check.
+ * watcher, no per-batch check and no location check.
  */
 import type { ScriptContext } from './lifecycle';
 
@@ -56,7 +56,9 @@ function run(watcher: Watcher, el: Element): void {
 }
 
 function checkLocation(hub: Hub): void {
-  const href = location.href;
+  // `document.URL` is the same string as `location.href` (pushState updates both) and cheaper to read from the
+  // content script's world, which reads it once per batch.
+  const href = document.URL;
   if (href === hub.href) return;
   hub.href = href;
   for (const cb of hub.onNavigate) {
@@ -115,7 +117,9 @@ function handleBatch(hub: Hub, records: MutationRecord[]): void {
       break;
     }
   }
-  if (foreign) checkLocation(hub);
+  // A batch made only of the script's own host changes says nothing new about the page.
+  if (!foreign) return;
+  checkLocation(hub);
   for (const cb of hub.onBatch) {
     try {
       cb(batch);
@@ -123,7 +127,6 @@ function handleBatch(hub: Hub, records: MutationRecord[]): void {
       report('onBatch', error);
     }
   }
-  if (!foreign) return;
   for (const watcher of hub.watchers) {
     if (watcher.when && !watcher.when()) continue;
     const hits = new Set<Element>();
@@ -148,13 +151,13 @@ function hubFor(ctx: ObserveContext): Hub {
     watchers: [],
     onNavigate: [],
     onBatch: [],
-    href: location.href,
+    href: document.URL,
     ignore: [],
     ignoreRemoved: [],
   };
   hubs.set(ctx, created);
   const observer = new MutationObserver((records) => {
-    if (ctx.isInvalid) return observer.disconnect();
+    if (ctx.isInvalidRecently) return observer.disconnect();
     handleBatch(created, records);
     // What the batch itself changed (the Pay hosts it added) is queued already: handled now, not in a callback
     // of its own. Nothing is dropped: anything else in the queue is looked at as usual.
@@ -206,7 +209,10 @@ export function onNavigate(ctx: ObserveContext, cb: (href: string) => void): voi
   hubFor(ctx).onNavigate.push(cb);
 }
 
-/** Calls `cb` at the start of every batch of mutations (before the watchers): cheap per-batch checks. */
+/**
+ * Calls `cb` at the start of every batch of mutations (before the watchers) except those made only of the
+ * script's own host changes: cheap per-batch checks.
+ */
 export function onBatch(ctx: ObserveContext, cb: (batch: Batch) => void): void {
   hubFor(ctx).onBatch.push(cb);
 }
