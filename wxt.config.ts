@@ -13,7 +13,8 @@ export const DEFAULT_WALLET_ORIGINS = [...LOCAL_WALLET_PATTERNS];
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   imports: false,
-  vite: () => ({ plugins: [preact()] }),
+  // NO_MINIFY=1 keeps function names, for reading a CPU profile of the content script (docs/x-drift.md, "Cost").
+  vite: () => ({ plugins: [preact()], ...(process.env.NO_MINIFY ? { build: { minify: false } } : {}) }),
   hooks: {
     // The content script gets a small `wxt/browser` of its own (utils/x/browser-shim.ts), not the polyfill.
     'vite:build:extendConfig': (entrypoints, config) => {

@@ -14,6 +14,8 @@
  * - attach → button: for each post article attached to the page, the time until its Pay host is in the DOM,
  *   seen by a page-world MutationObserver registered before the page's own scripts (p50 / p95, ms);
  * - contentScriptGzipBytes: gzip -9 of the built content script (.output/chrome-mv3).
+ * - `BENCH_PROFILE=1` also prints the content script's functions by inclusive and by self time (build with
+ *   `NO_MINIFY=1 npx wxt build` and pass `--no-build` to read their names).
  * Targets: ≤ 0.1 ms per post, ratio ≤ 1.05, p95 ≤ 16 ms, ≤ 12 KB gzip. `--json` prints one JSON object
  * (the figures by name, plus `figures` rows for `npm run bench`); otherwise a table, exit 1 when one is missed.
  */
@@ -29,7 +31,7 @@ const flag = (name: string, fallback: number) =>
   Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const asJson = args.includes('--json');
 const POSTS = flag('posts', 1000);
-const ROUNDS = flag('rounds', 2);
+const ROUNDS = flag('rounds', 3);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 interface Run {
@@ -77,6 +79,23 @@ function contentScriptMs(profile: Profile): number {
     self.set(key, (self.get(key) ?? 0) + (deltas[i + 1] ?? 0));
   }
   if (process.env.BENCH_PROFILE) {
+    // By function, inclusive (each sample counts once for every content-script function on its stack): build
+    // with `NO_MINIFY=1 npx wxt build` first to read the names.
+    const incl = new Map<string, number>();
+    for (let i = 0; i < samples.length; i++) {
+      if (!isInside(samples[i] as number)) continue;
+      const seen = new Set<string>();
+      for (let id: number | undefined = samples[i]; id !== undefined; id = parent.get(id)) {
+        const n = byId.get(id) as Profile['nodes'][number] & { callFrame: { functionName?: string } };
+        if (!n.callFrame.url.includes('/content-scripts/')) continue;
+        const k = n.callFrame.functionName || '(anon)';
+        if (seen.has(k)) continue;
+        seen.add(k);
+        incl.set(k, (incl.get(k) ?? 0) + (deltas[i + 1] ?? 0));
+      }
+    }
+    for (const [k, v] of [...incl].sort((a, b) => b[1] - a[1]).slice(0, 30))
+      log(`incl ${(v / 1000).toFixed(1).padStart(8)} ms  ${k}`);
     for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15))
       log(`${(v / 1000).toFixed(1).padStart(8)} ms  ${k}`);
   }
