@@ -31,8 +31,9 @@ export default defineContentScript({
   // WXT's "content script started" message would tell the page the extension id.
   noScriptStartedPostMessage: true,
   main() {
-    // Checked on every mutation batch and every event: the browser's own `runtime` object where there is one
-    // (its `id` is undefined once the extension is gone), not the polyfill's wrapper around it, which costs more.
+    // Checked on every event and, at most every RECHECK_MS, on mutation batches: the browser's own `runtime`
+    // object where there is one (its `id` is undefined once the extension is gone), not the polyfill's wrapper
+    // around it, which costs more.
     const native = (globalThis as { chrome?: { runtime?: { id?: string } } }).chrome?.runtime;
     const ctx = createScriptContext(() => (native ?? browser.runtime)?.id != null);
     for (const [name, feature] of FEATURES) {

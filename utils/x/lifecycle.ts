@@ -6,7 +6,8 @@
  *
  * This context ends only through a channel the page cannot touch: the extension's runtime going away (reloaded,
  * updated or removed), which the content script sees as `runtime.id` becoming undefined in its own world. It is
- * checked lazily, where work is about to happen (every mutation batch, every event a listener gets), as WXT does.
+ * checked lazily, where work is about to happen, as WXT does: every event a listener gets, and the mutation batches
+ * (at most once per `RECHECK_MS` there: they come by the hundred while X scrolls).
  */
 export interface ScriptContext {
   /** True once the extension's runtime is gone; reading it runs the invalidation if it just went. */
