@@ -1,5 +1,5 @@
 /**
- * `npm run bench:content [-- --json] [-- --no-build] [-- --posts=1000] [-- --rounds=3]`: the content script's
+ * `npm run bench:content [-- --json] [-- --no-build] [-- --posts=1000] [-- --rounds=3] [-- --recycle]`: the content script's
  * cost on the offline X home timeline (tests/fixtures/x), in Chromium, in one run:
  * - scrolls through `posts` posts (virtualized cells, infinite loading) WITHOUT and WITH the extension,
  *   alternating, `rounds` times each, and reads the renderer's main-thread time of each scroll (CDP
@@ -14,6 +14,9 @@
  * - attach → button: for each post article attached to the page, the time until its Pay host is in the DOM,
  *   seen by a page-world MutationObserver registered before the page's own scripts (p50 / p95, ms);
  * - contentScriptGzipBytes: gzip -9 of the built content script (.output/chrome-mv3).
+ * - the renderer's script and style-recalculation time with and without, per post (what the CPU added is made of);
+ * - `--recycle`: the timeline reuses unmounted cells for other posts (their links and texts rewritten in place), as
+ *   X's list can;
  * - `BENCH_PROFILE=1` also prints the content script's functions by inclusive and by self time (build with
  *   `NO_MINIFY=1 npx wxt build` and pass `--no-build` to read their names).
  * Targets: ≤ 0.1 ms per post, ratio ≤ 1.05, p95 ≤ 16 ms, ≤ 12 KB gzip. `--json` prints one JSON object
@@ -32,10 +35,14 @@ const flag = (name: string, fallback: number) =>
 const asJson = args.includes('--json');
 const POSTS = flag('posts', 1000);
 const ROUNDS = flag('rounds', 3);
+const RECYCLE = args.includes('--recycle');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 interface Run {
   taskMs: number;
+  /** The renderer's script and style-recalculation time during the scroll (thread CPU time). */
+  scriptMs: number;
+  styleMs: number;
   /** Main-thread time inside the content script (its frames and everything they called), from a CPU profile. */
   contentMs: number;
   posts: number;
@@ -135,7 +142,7 @@ async function scrollRun(withExtension: boolean): Promise<Run> {
   const { context, close } = await launch(withExtension);
   try {
     if (withExtension && !context.serviceWorkers().length) await context.waitForEvent('serviceworker');
-    await routeX(context, { count: POSTS, pageSize: 50, loadDelay: 0 });
+    await routeX(context, { count: POSTS, pageSize: 50, loadDelay: 0, recycle: RECYCLE });
     const page = await context.newPage();
     await page.addInitScript(probe);
     await page.goto(`${X}/home`);
@@ -150,11 +157,12 @@ async function scrollRun(withExtension: boolean): Promise<Run> {
     await page.evaluate(() => {
       (window as unknown as { __benchDelays: number[] }).__benchDelays.length = 0;
     });
-    const taskDuration = async () => {
-      const { metrics } = await cdp.send('Performance.getMetrics');
-      return metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
+    const metrics = async () => {
+      const { metrics: all } = await cdp.send('Performance.getMetrics');
+      const of = (name: string) => all.find((m) => m.name === name)?.value ?? 0;
+      return { task: of('TaskDuration'), script: of('ScriptDuration'), style: of('RecalcStyleDuration') };
     };
-    const before = await taskDuration();
+    const before = await metrics();
     // A string, not a function: tsx would wrap named inner functions in a `__name` helper the page lacks.
     const posts = (await page.evaluate(`(async (target) => {
       const x = window.__x;
@@ -167,13 +175,16 @@ async function scrollRun(withExtension: boolean): Promise<Run> {
       }
       return seen.size;
     })(${POSTS})`)) as number;
-    const taskMs = ((await taskDuration()) - before) * 1000;
+    const after = await metrics();
+    const taskMs = (after.task - before.task) * 1000;
+    const scriptMs = (after.script - before.script) * 1000;
+    const styleMs = (after.style - before.style) * 1000;
     const { profile } = await cdp.send('Profiler.stop');
     const contentMs = withExtension ? contentScriptMs(profile as Profile) : 0;
     const delays = await page.evaluate(
       () => (window as unknown as { __benchDelays: number[] }).__benchDelays,
     );
-    return { taskMs, contentMs, posts, delays };
+    return { taskMs, scriptMs, styleMs, contentMs, posts, delays };
   } finally {
     await close();
   }
@@ -230,6 +241,14 @@ async function main(): Promise<void> {
     ratio: +((withoutMs + contentMs) / withoutMs).toFixed(4),
     perPostDiffMs: +((withMs - withoutMs) / posts).toFixed(4),
     ratioDiff: +(withMs / withoutMs).toFixed(3),
+    scriptAddedPerPostMs: +(
+      (median(withExt.map((r) => r.scriptMs)) - median(without.map((r) => r.scriptMs))) /
+      posts
+    ).toFixed(4),
+    styleAddedPerPostMs: +(
+      (median(withExt.map((r) => r.styleMs)) - median(without.map((r) => r.styleMs))) /
+      posts
+    ).toFixed(4),
     attachToButtonP50Ms: +percentile(delays, 50).toFixed(3),
     attachToButtonP95Ms: +percentile(delays, 95).toFixed(3),
     attachSamples: delays.length,
@@ -256,6 +275,18 @@ async function main(): Promise<void> {
       note: 'everything the page does more, buttons drawn included; noisier on a shared machine',
     },
     { figure: 'with / without (main-thread CPU)', measured: result.ratioDiff },
+    {
+      figure: '  of which script added per post',
+      measured: result.scriptAddedPerPostMs,
+      unit: 'ms',
+      note: 'renderer ScriptDuration, w − w/o: the content script and the page script its observer slows',
+    },
+    {
+      figure: '  of which style recalculation added per post',
+      measured: result.styleAddedPerPostMs,
+      unit: 'ms',
+      note: 'renderer RecalcStyleDuration, w − w/o: styling the buttons',
+    },
     { figure: 'post attached → Pay button, p50', measured: result.attachToButtonP50Ms, unit: 'ms' },
     {
       figure: 'post attached → Pay button, p95',
@@ -274,7 +305,7 @@ async function main(): Promise<void> {
     {
       figure: 'posts scrolled per run',
       measured: posts,
-      note: `${ROUNDS} rounds, without ${result.withoutMs} ms / with ${result.withMs} ms (medians)`,
+      note: `${ROUNDS} rounds${RECYCLE ? ', recycled cells' : ''}, without ${result.withoutMs} ms / with ${result.withMs} ms (medians)`,
     },
   ];
   if (asJson) {
