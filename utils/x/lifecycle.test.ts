@@ -44,51 +44,46 @@ describe('createScriptContext', () => {
     expect(clicks).toBe(0);
   });
 
-  it('should read the runtime at most once per RECHECK_MS on the hot path, and notice its end after that', () => {
-    let alive = true;
-    let reads = 0;
-    let clock = 1_000;
+  /** A context over a runtime the test switches off, with a clock it moves; `reads` counts the runtime reads. */
+  function watchedContext(start: number) {
+    const state = { alive: true, reads: 0, clock: start };
     const ctx = createScriptContext(
       () => {
-        reads++;
-        return alive;
+        state.reads++;
+        return state.alive;
       },
-      () => clock,
+      () => state.clock,
     );
+    return { ctx, state };
+  }
+
+  it('should read the runtime at most once per RECHECK_MS on the hot path, and notice its end after that', () => {
+    const { ctx, state } = watchedContext(1_000);
     expect(ctx.isInvalidRecently).toBe(false);
-    expect(reads).toBe(1);
+    expect(state.reads).toBe(1);
     for (let i = 0; i < 50; i++) expect(ctx.isInvalidRecently).toBe(false);
-    expect(reads).toBe(1);
-    alive = false;
-    clock += RECHECK_MS - 1;
+    expect(state.reads).toBe(1);
+    state.alive = false;
+    state.clock += RECHECK_MS - 1;
     expect(ctx.isInvalidRecently).toBe(false); // not read again yet
-    expect(reads).toBe(1);
-    clock += 1;
+    expect(state.reads).toBe(1);
+    state.clock += 1;
     expect(ctx.isInvalidRecently).toBe(true);
-    expect(reads).toBe(2);
-    alive = true;
-    clock += RECHECK_MS;
+    expect(state.reads).toBe(2);
+    state.alive = true;
+    state.clock += RECHECK_MS;
     expect(ctx.isInvalidRecently).toBe(true); // ended for good
     expect(ctx.isInvalid).toBe(true);
   });
 
   it("should always read the runtime for isInvalid (events), which also restarts the hot path's wait", () => {
-    let alive = true;
-    let reads = 0;
-    const clock = 5_000;
-    const ctx = createScriptContext(
-      () => {
-        reads++;
-        return alive;
-      },
-      () => clock,
-    );
+    const { ctx, state } = watchedContext(5_000);
     expect(ctx.isInvalid).toBe(false);
     expect(ctx.isInvalid).toBe(false);
-    expect(reads).toBe(2);
+    expect(state.reads).toBe(2);
     expect(ctx.isInvalidRecently).toBe(false);
-    expect(reads).toBe(2);
-    alive = false;
+    expect(state.reads).toBe(2);
+    state.alive = false;
     expect(ctx.isInvalid).toBe(true);
     expect(ctx.isInvalidRecently).toBe(true);
   });
