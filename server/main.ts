@@ -4,8 +4,8 @@
  * ./.data/wallet, `memory://` for a throw-away one), WALLET_SEED or `--seed <file>`, WALLET_SANDBOX=1,
  * X_CONSUMER_SECRET, X_BOT_USER_ID, and the X variables of server/x/config.ts (X_CLIENT_ID, X_CLIENT_SECRET,
  * PUBLIC_URL, X_API_URL, X_AUTHORIZE_URL, X_TIMEOUT_MS, X_BOT_ACCESS_TOKEN, X_BOT_REFRESH_TOKEN), X_INGEST=stream
- * with X_BEARER_TOKEN (pull mode; its timings: see streamTimings below), WALLET_BATCH=off (each new payment in its own statement instead of group
- * commit); card top-ups: STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET (both or neither, with PUBLIC_URL),
+ * with X_BEARER_TOKEN (pull mode; its timings: see streamTimings below), WALLET_BATCH=off (each new payment in
+ * its own statement instead of group commit); card top-ups: STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET (both or neither, with PUBLIC_URL),
  * STRIPE_API_URL (default https://api.stripe.com), TOPUP_MIN_CENTS (500), TOPUP_MAX_CENTS (50000).
  * SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the database.
  */

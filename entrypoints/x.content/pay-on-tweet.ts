@@ -20,7 +20,6 @@ import {
   postPayTarget,
   sameTarget,
   type Lang,
-  type OwnLinkMemo,
   type PostTarget,
   type Theme,
 } from '../../utils/x/page';
@@ -48,7 +47,7 @@ let lang: Lang = 'en';
 /** The signed-in handle, read at most once per mutation batch (and re-read after a navigation). */
 let own: { value: string | null } | null = null;
 /** The nav's profile link it is read from (found again only when X replaced it). */
-const ownLink: OwnLinkMemo = { link: null };
+const ownLink: { link: Element | null } = { link: null };
 
 function currentOwnHandle(): string | null {
   own ??= { value: ownHandle(document, ownLink) };

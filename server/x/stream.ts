@@ -17,6 +17,7 @@
  * Every post is stored as a delivery (`x_events`, source `stream` or `search`) before it is decided.
  */
 import type { Leadership } from '../db/types';
+import { TWEET_ID_RE } from '../../core/x-ids';
 import type { Deps } from '../deps';
 import { errorFields } from '../log';
 import { processEvent, storeEvent } from './events';
@@ -101,7 +102,7 @@ export function startStreamIngest(deps: Deps, opts: StreamOptions): StreamIngest
     const id = await storeEvent(deps, body, source);
     if (id !== undefined) await processEvent(deps, id, body);
     const postId = (delivery as { data?: { id?: unknown } }).data?.id;
-    if (typeof postId === 'string' && /^\d{1,20}$/.test(postId)) {
+    if (typeof postId === 'string' && TWEET_ID_RE.test(postId)) {
       // The newest post id seen (numeric order: ids are decimal strings of growing length).
       await deps.db.query(
         `INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value =
@@ -145,7 +146,7 @@ export function startStreamIngest(deps: Deps, opts: StreamOptions): StreamIngest
     const newest = ((await search(undefined)).meta as { newest_id?: unknown } | undefined)?.newest_id;
     await deps.db.query(`INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, [
       SINCE_KEY,
-      typeof newest === 'string' && /^\d{1,20}$/.test(newest) ? newest : '0',
+      typeof newest === 'string' && TWEET_ID_RE.test(newest) ? newest : '0',
     ]);
   };
 

@@ -267,31 +267,17 @@ export function findActionBar(article: Element): Element | null {
   return group;
 }
 
-/** What `ownHandle` keeps between calls: the nav's profile link, and the handle last read from its `href`. */
-export interface OwnLinkMemo {
-  link: Element | null;
-  href?: string | null;
-  handle?: string | null;
-}
-
 /**
  * The signed-in user's handle, from the primary nav; null when logged out. `seen`, if given, keeps the nav's
- * profile link between calls: it is looked for again only once X replaced it (its `href` is read every time, and
- * parsed again when it changed).
+ * profile link between calls: it is looked for again only once X replaced it (its `href` is read every time).
  */
-export function ownHandle(doc: Document, seen?: OwnLinkMemo): string | null {
+export function ownHandle(doc: Document, seen?: { link: Element | null }): string | null {
   let link = seen?.link;
   if (!link?.isConnected || !link.matches(s.OWN_PROFILE_LINK)) {
     link = doc.querySelector(s.OWN_PROFILE_LINK);
     if (seen) seen.link = link;
   }
-  const href = link?.getAttribute('href') ?? null;
-  let fromLink: string | null;
-  if (seen && seen.href === href && seen.handle !== undefined) fromLink = seen.handle;
-  else {
-    fromLink = handleFromHref(href);
-    if (seen) Object.assign(seen, { href, handle: fromLink });
-  }
+  const fromLink = handleFromHref(link?.getAttribute('href') ?? null);
   if (fromLink) return fromLink;
   const avatar = doc.querySelector(s.ACCOUNT_SWITCHER_AVATAR)?.getAttribute('data-testid');
   const fromAvatar = avatar?.slice(s.AVATAR_CONTAINER_PREFIX.length);
