@@ -99,7 +99,9 @@ function sync(article: Element): void {
   const target = payButtonsOn('posts') ? postPayTarget(article, currentOwnHandle()) : null;
   const bar = target ? findActionBar(article) : null;
   let keep: HTMLElement | null = null;
-  for (const host of article.querySelectorAll<HTMLElement>(PAY_HOST)) {
+  const hosts = article.querySelectorAll<HTMLElement>(PAY_HOST);
+  for (let i = 0, n = hosts.length; i < n; i++) {
+    const host = hosts[i] as HTMLElement;
     const fits =
       !keep &&
       !!bar &&

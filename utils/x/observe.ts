@@ -134,7 +134,8 @@ function handleBatch(hub: Hub, records: MutationRecord[]): void {
       if (!node.isConnected) continue;
       const up = node.closest(watcher.selector);
       if (up) hits.add(up);
-      for (const el of node.querySelectorAll(watcher.selector)) hits.add(el);
+      const inside = node.querySelectorAll(watcher.selector);
+      for (let i = 0, n = inside.length; i < n; i++) hits.add(inside[i] as Element);
     }
     for (const node of touched) {
       const up = node.isConnected ? node.closest(watcher.selector) : null;

@@ -97,12 +97,21 @@ function permalinkOf(link: Element): Permalink | null {
  * is none, when the timestamp link is not a permalink, or when the candidates disagree.
  */
 function ownPermalink(article: Element): Permalink | null {
-  for (const time of article.querySelectorAll(s.TIME)) {
-    const link = time.closest('a[href]');
+  // The first `<time>` is nearly always the post's own: found without walking the rest of the post.
+  const first = article.querySelector(s.TIME);
+  if (first) {
+    const link = first.closest('a[href]');
     if (link && ownedBy(link, article)) return permalinkOf(link);
+    const times = article.querySelectorAll(s.TIME);
+    for (let i = 1, n = times.length; i < n; i++) {
+      const other = (times[i] as Element).closest('a[href]');
+      if (other && ownedBy(other, article)) return permalinkOf(other);
+    }
   }
   let found: Permalink | null = null;
-  for (const link of article.querySelectorAll(s.STATUS_LINK)) {
+  const links = article.querySelectorAll(s.STATUS_LINK);
+  for (let i = 0, n = links.length; i < n; i++) {
+    const link = links[i] as Element;
     if (!ownedBy(link, article)) continue;
     const p = permalinkOf(link);
     if (!p) continue;
@@ -117,7 +126,16 @@ function ownPermalink(article: Element): Permalink | null {
  * element around the permalink that shows an "@handle" (X puts the name, the handle and the time in one row).
  */
 function authorBlock(article: Element, permalink: Permalink): Element | null {
-  for (const el of article.querySelectorAll(s.USER_NAME)) if (ownedBy(el, article)) return el;
+  // The first `User-Name` is nearly always the post's own (a quoted post's comes after it).
+  const first = article.querySelector(s.USER_NAME);
+  if (first) {
+    if (ownedBy(first, article)) return first;
+    const blocks = article.querySelectorAll(s.USER_NAME);
+    for (let i = 1, n = blocks.length; i < n; i++) {
+      const el = blocks[i] as Element;
+      if (ownedBy(el, article)) return el;
+    }
+  }
   for (let el = permalink.link.parentElement; el && el !== article; el = el.parentElement) {
     if (headerHandle(el, false)) return el;
   }
@@ -163,16 +181,21 @@ export function visibleHandle(block: Element): string | null {
 function avatarAgrees(article: Element, handle: string): number {
   let agreeing = 0;
   let wrapped = false;
-  for (const wrapper of article.querySelectorAll(s.AVATAR_WRAPPER)) {
+  // Indexed loops over the node lists: each step of a `for…of` crosses into the DOM twice.
+  const wrappers = article.querySelectorAll(s.AVATAR_WRAPPER);
+  for (let i = 0, n = wrappers.length; i < n; i++) {
+    const wrapper = wrappers[i] as Element;
     if (!ownedBy(wrapper, article)) continue;
     wrapped = true;
-    for (const link of wrapper.querySelectorAll('a[href]')) {
+    const links = wrapper.querySelectorAll('a[href]');
+    for (let j = 0, m = links.length; j < m; j++) {
       agreeing++;
-      if (!sameHandle(handleFromHref(link.getAttribute('href')), handle)) return -1;
+      if (!sameHandle(handleFromHref((links[j] as Element).getAttribute('href')), handle)) return -1;
     }
-    for (const container of wrapper.querySelectorAll(s.AVATAR_CONTAINER)) {
+    const containers = wrapper.querySelectorAll(s.AVATAR_CONTAINER);
+    for (let j = 0, m = containers.length; j < m; j++) {
       agreeing++;
-      if (!sameHandle(containerHandle(container), handle)) return -1;
+      if (!sameHandle(containerHandle(containers[j] as Element), handle)) return -1;
     }
   }
   if (wrapped) return agreeing;
@@ -208,8 +231,9 @@ export function parsePost(article: Element): PostTarget | null {
   if (!permalink || !block || !authorHandle) return null;
   if (permalink.handle !== null && !sameHandle(permalink.handle, authorHandle)) return null;
   let linked = false;
-  for (const a of block.querySelectorAll('a[href]')) {
-    const path = pathOf(a.getAttribute('href') ?? '');
+  const links = block.querySelectorAll('a[href]');
+  for (let i = 0, n = links.length; i < n; i++) {
+    const path = pathOf((links[i] as Element).getAttribute('href') ?? '');
     if (path === null) continue;
     const profile = profileHandleFromPath(path);
     const handle = profile ?? statusFromPath(path)?.handle;
@@ -249,7 +273,11 @@ export function postPayTarget(article: Element, ownHandle: string | null): PostT
  */
 export function findActionBar(article: Element): Element | null {
   let group: Element | null = null;
-  for (const el of article.querySelectorAll(s.ACTION_BAR)) if (ownedBy(el, article)) group = el;
+  const groups = article.querySelectorAll(s.ACTION_BAR);
+  for (let i = groups.length - 1; i >= 0 && !group; i--) {
+    const el = groups[i] as Element;
+    if (ownedBy(el, article)) group = el;
+  }
   // The usual case, cheaply: the post's last own group holds its action buttons (both markers agree).
   if (group?.querySelector(s.ACTION_BUTTONS)) return group;
   let row: Element | null = null;
