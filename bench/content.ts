@@ -37,6 +37,8 @@ const POSTS = flag('posts', 1000);
 const ROUNDS = flag('rounds', 3);
 const RECYCLE = args.includes('--recycle');
 const log = (line: string) => process.stderr.write(`${line}\n`);
+/** The longest one scroll may take (a 1,000-post scroll takes under 10 s on a 2-core machine). */
+const SCROLL_LIMIT_MS = 120_000;
 
 interface Run {
   taskMs: number;
@@ -162,12 +164,16 @@ async function scrollRun(withExtension: boolean): Promise<Run> {
       const of = (name: string) => all.find((m) => m.name === name)?.value ?? 0;
       return { task: of('TaskDuration'), script: of('ScriptDuration'), style: of('RecalcStyleDuration') };
     };
+    // A page in the background gets no animation frames: the scroll below waits for them.
+    await page.bringToFront();
     const before = await metrics();
-    // A string, not a function: tsx would wrap named inner functions in a `__name` helper the page lacks.
+    // A string, not a function: tsx would wrap named inner functions in a `__name` helper the page lacks. The
+    // scroll stops after SCROLL_LIMIT_MS whatever happens (then fewer posts are counted, and reported).
     const posts = (await page.evaluate(`(async (target) => {
       const x = window.__x;
       const seen = new Set();
-      for (let i = 0; seen.size < target && i < target * 2; i += 3) {
+      const until = performance.now() + ${SCROLL_LIMIT_MS};
+      for (let i = 0; seen.size < target && i < target * 2 && performance.now() < until; i += 3) {
         x.scrollToIndex(i);
         await new Promise((r) => requestAnimationFrame(r));
         await new Promise((r) => requestAnimationFrame(r));

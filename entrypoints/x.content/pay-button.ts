@@ -279,8 +279,50 @@ function newHost(variant: PayButtonVariant, theme: Theme): HTMLElement {
   return proto.cloneNode() as HTMLElement;
 }
 
-/** A new, detached Pay host (the caller inserts it). */
+/**
+ * Hosts of X's timeline cells, oldest first, kept for reuse once X has unmounted their cell: scrolling, X drops the
+ * cells that left the view and renders new ones, and making a host (its shadow root, style sheet and button) is
+ * most of the cost of a button (docs/x-drift.md "Cost"). Only hosts of this variant and theme, that this script
+ * made and did not remove itself, and that the page did not mark with an attribute of its own, come back.
+ */
+const recent: HTMLElement[] = [];
+/** Enough for the cells X keeps mounted around the view; an unmounted cell is held at most that long. */
+const RECENT_MAX = 64;
+
+/**
+ * A host out of the page (X unmounted its cell), made ready for a new post: out of its old cell, no press pending,
+ * no focus, the new label. A button in the page never changes what it pays; a host out of the page is a fresh
+ * button for whoever it goes to next (the caller records its new target). Null when none is free.
+ */
+function reuseHost(options: PayHostOptions): HTMLElement | null {
+  // The oldest host is the one most likely gone (X unmounts the cells above the view first); one still in the
+  // page goes to the end of the line, and at most two are looked at.
+  for (let tries = 0; tries < 2 && recent.length; tries++) {
+    const host = recent.shift() as HTMLElement;
+    if (host.isConnected) {
+      recent.push(host);
+      continue;
+    }
+    const state = mounted.get(host);
+    if (!state || state.options.variant !== options.variant || host.attributes.length !== 2) continue;
+    host.remove(); // from the unmounted cell, which it would otherwise keep alive
+    if (state.options.theme !== options.theme) host.setAttribute('data-theme', options.theme);
+    if (state.options.label !== options.label) label(state.button, options.label);
+    Object.assign(state, { options, press: null, pointing: false, userFocus: false });
+    return host;
+  }
+  return null;
+}
+
+/** A Pay host, detached (the caller inserts it): a new one, or one whose cell X unmounted. */
 export function createPayHost(options: PayHostOptions): HTMLElement {
+  const host = reuseHost(options) ?? newPayHost(options);
+  recent.push(host);
+  if (recent.length > RECENT_MAX) recent.shift();
+  return host;
+}
+
+function newPayHost(options: PayHostOptions): HTMLElement {
   const host = newHost(options.variant, options.theme);
   const root = host.attachShadow({ mode: 'closed' });
   if (!adoptStyles(root)) {

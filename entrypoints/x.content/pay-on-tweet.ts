@@ -6,7 +6,8 @@
  *
  * Who is paid: the author the post visibly shows, when its links, avatar and permalink agree (else no button).
  * A button pays the target it was made for, for good: when the post's author or id changes, the button is
- * removed and a new one made, never re-targeted. The target is fixed when the user presses the button, and the
+ * removed and a new one made, never re-targeted. (A host whose whole cell X unmounted can come back, reset, as a
+ * new button for another post: pay-button.ts `reuseHost`.) The target is fixed when the user presses the button, and the
  * click that follows pays only if the post still shows that same target (pay-button.ts: press, then click).
  */
 import { sendMessage } from '../../utils/messaging';
@@ -23,7 +24,7 @@ import {
   type PostTarget,
   type Theme,
 } from '../../utils/x/page';
-import { PAY_HOST, PAY_HOST_TWEET, POST } from '../../utils/x/selectors';
+import { PAY_HOST, PAY_HOST_TWEET, POST, POST_QUICK } from '../../utils/x/selectors';
 import {
   createPayHost,
   isOurHost,
@@ -146,7 +147,7 @@ export function payOnTweet(ctx: ScriptContext): void {
   onNavigate(ctx, () => {
     own = null;
   });
-  observe(ctx, POST, sync);
+  observe(ctx, POST, sync, { quick: POST_QUICK });
   onPayButtonsOn('posts', () => {
     own = null;
     document.querySelectorAll(POST).forEach(sync);

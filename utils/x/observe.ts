@@ -18,6 +18,8 @@ export type ObserveContext = ScriptContext;
 
 interface Watcher {
   selector: string;
+  /** Tried first inside each added subtree; where it matches nothing there, `selector` is. */
+  quick?: string;
   onElement: (el: Element) => void;
   when?: () => boolean;
 }
@@ -134,7 +136,8 @@ function handleBatch(hub: Hub, records: MutationRecord[]): void {
       if (!node.isConnected) continue;
       const up = node.closest(watcher.selector);
       if (up) hits.add(up);
-      const inside = node.querySelectorAll(watcher.selector);
+      let inside = watcher.quick ? node.querySelectorAll(watcher.quick) : null;
+      if (!inside?.length) inside = node.querySelectorAll(watcher.selector);
       for (let i = 0, n = inside.length; i < n; i++) hits.add(inside[i] as Element);
     }
     for (const node of touched) {
@@ -193,14 +196,20 @@ function hubFor(ctx: ObserveContext): Hub {
  * and again whenever something inside one changes (children added or removed, a link rewritten). `onElement`
  * must therefore be idempotent. `when`, if given, is checked once per batch to skip the work entirely
  * (e.g. profile watchers on non-profile pages).
+ *
+ * `quick`, if given, is a cheaper selector for the same elements (one of `selector`'s markers, such as a tag name):
+ * inside each added subtree it is tried first, and `selector` only where `quick` matches nothing. Attribute
+ * selectors are tested on every element of a subtree, a tag name is not, and the posts X adds while scrolling
+ * come by the hundred (docs/x-drift.md "Cost"). What one added subtree holds is rendered by one version of X, so
+ * either its elements all carry the quick marker or none does.
  */
 export function observe(
   ctx: ObserveContext,
   selector: string,
   onElement: (el: Element) => void,
-  options: { when?: () => boolean } = {},
+  options: { when?: () => boolean; quick?: string } = {},
 ): void {
-  const watcher: Watcher = { selector, onElement, when: options.when };
+  const watcher: Watcher = { selector, onElement, when: options.when, quick: options.quick };
   hubFor(ctx).watchers.push(watcher);
   if (!watcher.when || watcher.when()) for (const el of document.querySelectorAll(selector)) run(watcher, el);
 }

@@ -76,6 +76,22 @@ function ownedBy(el: Element, article: Element): boolean {
   return el.closest(s.POST_OR_QUOTE) === article;
 }
 
+/**
+ * The first element matching `selector` that `article` owns. The first match is nearly always the post's own (a
+ * quoted post comes after its header), and finding it stops the walk there: only when it is a quote's are the
+ * others looked at.
+ */
+function ownFirst(article: Element, selector: string): Element | null {
+  const first = article.querySelector(selector);
+  if (!first || ownedBy(first, article)) return first;
+  const all = article.querySelectorAll(selector);
+  for (let i = 1, n = all.length; i < n; i++) {
+    const el = all[i] as Element;
+    if (ownedBy(el, article)) return el;
+  }
+  return null;
+}
+
 /** The post's own status permalink, and the link element that carries it. */
 interface Permalink {
   link: Element;
@@ -126,16 +142,8 @@ function ownPermalink(article: Element): Permalink | null {
  * element around the permalink that shows an "@handle" (X puts the name, the handle and the time in one row).
  */
 function authorBlock(article: Element, permalink: Permalink): Element | null {
-  // The first `User-Name` is nearly always the post's own (a quoted post's comes after it).
-  const first = article.querySelector(s.USER_NAME);
-  if (first) {
-    if (ownedBy(first, article)) return first;
-    const blocks = article.querySelectorAll(s.USER_NAME);
-    for (let i = 1, n = blocks.length; i < n; i++) {
-      const el = blocks[i] as Element;
-      if (ownedBy(el, article)) return el;
-    }
-  }
+  const own = ownFirst(article, s.USER_NAME);
+  if (own) return own;
   for (let el = permalink.link.parentElement; el && el !== article; el = el.parentElement) {
     if (headerHandle(el, false)) return el;
   }
@@ -175,18 +183,15 @@ export function visibleHandle(block: Element): string | null {
 /**
  * How many of the avatar's markers name `handle`: its handle-keyed container test id and its profile links (each
  * one the post owns). -1 when one of them names someone else. The markers are looked for inside the post's own
- * avatar wrapper (`Tweet-User-Avatar`) when it has one, which is small; only when that test id is gone, in the
- * whole post (a query for a test id prefix over every element of the post costs several times more).
+ * avatar wrapper (`Tweet-User-Avatar`, the first one the post owns) when it has one, which is small; only when that
+ * test id is gone, in the whole post (a query for a test id prefix over every element of the post costs several
+ * times more).
  */
 function avatarAgrees(article: Element, handle: string): number {
   let agreeing = 0;
-  let wrapped = false;
-  // Indexed loops over the node lists: each step of a `for…of` crosses into the DOM twice.
-  const wrappers = article.querySelectorAll(s.AVATAR_WRAPPER);
-  for (let i = 0, n = wrappers.length; i < n; i++) {
-    const wrapper = wrappers[i] as Element;
-    if (!ownedBy(wrapper, article)) continue;
-    wrapped = true;
+  const wrapper = ownFirst(article, s.AVATAR_WRAPPER);
+  if (wrapper) {
+    // Indexed loops over the node lists: each step of a `for…of` crosses into the DOM twice.
     const links = wrapper.querySelectorAll('a[href]');
     for (let j = 0, m = links.length; j < m; j++) {
       agreeing++;
@@ -197,8 +202,8 @@ function avatarAgrees(article: Element, handle: string): number {
       agreeing++;
       if (!sameHandle(containerHandle(containers[j] as Element), handle)) return -1;
     }
+    return agreeing;
   }
-  if (wrapped) return agreeing;
   for (const container of article.querySelectorAll(s.AVATAR_CONTAINER)) {
     if (!ownedBy(container, article)) continue;
     agreeing++;

@@ -1,0 +1,64 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it } from 'vitest';
+import { createPayHost, isOurHost, removePayHost, updatePayHost, type PayHostOptions } from './pay-button';
+
+const options = (label: string, theme: PayHostOptions['theme'] = 'light'): PayHostOptions => ({
+  variant: 'tweet',
+  label,
+  theme,
+  onPress: () => null,
+});
+
+/** A cell of X's timeline in the page, holding `host` in its action bar. */
+function mount(host: HTMLElement): HTMLElement {
+  const cell = document.createElement('div');
+  const bar = document.createElement('div');
+  bar.append(host);
+  cell.append(bar);
+  document.body.append(cell);
+  return cell;
+}
+
+afterEach(() => {
+  document.body.innerHTML = '';
+});
+
+describe('createPayHost', () => {
+  it('should reuse a host whose cell X unmounted, out of that cell, with the new label and theme', () => {
+    const first = createPayHost(options('Pay @alice'));
+    const cell = mount(first);
+    cell.remove(); // X unmounted the cell
+    const next = createPayHost(options('Pay @bob', 'dark'));
+    expect(next).toBe(first);
+    expect(next.parentNode).toBeNull(); // it no longer holds the old cell
+    expect(next.getAttribute('data-theme')).toBe('dark');
+    expect(isOurHost(next)).toBe(true);
+  });
+
+  it('should make a new host while the others are still in the page', () => {
+    const first = createPayHost(options('Pay @alice'));
+    mount(first);
+    const next = createPayHost(options('Pay @bob'));
+    expect(next).not.toBe(first);
+    expect(first.isConnected).toBe(true);
+  });
+
+  it('should not reuse a host the script removed, nor one the page marked with an attribute', () => {
+    const removed = createPayHost(options('Pay @alice'));
+    mount(removed);
+    removePayHost(removed);
+    const marked = createPayHost(options('Pay @carol'));
+    const cell = mount(marked);
+    marked.setAttribute('title', 'Pay @mallory');
+    cell.remove();
+    const next = createPayHost(options('Pay @bob'));
+    expect(next).not.toBe(removed);
+    expect(next).not.toBe(marked);
+  });
+
+  it('should keep a host up to date with the label and theme it is given', () => {
+    const host = createPayHost(options('Pay @alice'));
+    updatePayHost(host, { theme: 'dark' });
+    expect(host.getAttribute('data-theme')).toBe('dark');
+  });
+});
