@@ -43,17 +43,24 @@ describe('createPayHost', () => {
     expect(first.isConnected).toBe(true);
   });
 
-  it('should not reuse a host the script removed, nor one the page marked with an attribute', () => {
+  it('should not reuse a host the script removed, nor one whose attributes the page added or changed', () => {
     const removed = createPayHost(options('Pay @alice'));
     mount(removed);
     removePayHost(removed);
     const marked = createPayHost(options('Pay @carol'));
     const cell = mount(marked);
     marked.setAttribute('title', 'Pay @mallory');
+    const rethemed = createPayHost(options('Pay @dave'));
+    cell.append(rethemed);
+    rethemed.setAttribute('data-theme', 'neon');
     cell.remove();
     const next = createPayHost(options('Pay @bob'));
-    expect(next).not.toBe(removed);
-    expect(next).not.toBe(marked);
+    const after = createPayHost(options('Pay @erin'));
+    for (const host of [next, after]) {
+      expect(host).not.toBe(removed);
+      expect(host).not.toBe(marked);
+      expect(host).not.toBe(rethemed);
+    }
   });
 
   it('should keep a host up to date with the label and theme it is given', () => {

@@ -282,8 +282,8 @@ function newHost(variant: PayButtonVariant, theme: Theme): HTMLElement {
 /**
  * Hosts of X's timeline cells, oldest first, kept for reuse once X has unmounted their cell: scrolling, X drops the
  * cells that left the view and renders new ones, and making a host (its shadow root, style sheet and button) is
- * most of the cost of a button (docs/x-drift.md "Cost"). Only hosts of this variant and theme, that this script
- * made and did not remove itself, and that the page did not mark with an attribute of its own, come back.
+ * most of the cost of a button (docs/x-drift.md "Cost"). Only hosts of the same variant that this script made and
+ * did not remove itself, whose attributes are still exactly the ones it set, come back.
  */
 const recent: HTMLElement[] = [];
 /** Enough for the cells X keeps mounted around the view; an unmounted cell is held at most that long. */
@@ -304,7 +304,7 @@ function reuseHost(options: PayHostOptions): HTMLElement | null {
       continue;
     }
     const state = mounted.get(host);
-    if (!state || state.options.variant !== options.variant || host.attributes.length !== 2) continue;
+    if (!state || state.options.variant !== options.variant || !untouched(host, state.options)) continue;
     host.remove(); // from the unmounted cell, which it would otherwise keep alive
     if (state.options.theme !== options.theme) host.setAttribute('data-theme', options.theme);
     if (state.options.label !== options.label) label(state.button, options.label);
@@ -312,6 +312,15 @@ function reuseHost(options: PayHostOptions): HTMLElement | null {
     return host;
   }
   return null;
+}
+
+/** True when the host carries exactly the attributes this script set on it: the page added or changed none. */
+function untouched(host: Element, { variant, theme }: PayHostOptions): boolean {
+  return (
+    host.attributes.length === 2 &&
+    host.getAttribute(PAY_HOST_ATTR) === variant &&
+    host.getAttribute('data-theme') === theme
+  );
 }
 
 /** A Pay host, detached (the caller inserts it): a new one, or one whose cell X unmounted. */
