@@ -7,8 +7,8 @@
  * Who is paid: the author the post visibly shows, when its links, avatar and permalink agree (else no button).
  * A button pays the target it was made for, for good: when the post's author or id changes, the button is
  * removed and a new one made, never re-targeted. (A host whose whole cell X unmounted can come back, reset, as a
- * new button for another post: pay-button.ts `reuseHost`.) The target is fixed when the user presses the button, and the
- * click that follows pays only if the post still shows that same target (pay-button.ts: press, then click).
+ * new button for another post: pay-button.ts `reuseHost`.) The target is fixed when the user presses the button,
+ * and the click that follows pays only if the post still shows that same target (pay-button.ts: press, then click).
  */
 import { sendMessage } from '../../utils/messaging';
 import type { ScriptContext } from '../../utils/x/lifecycle';

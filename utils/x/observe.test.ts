@@ -2,14 +2,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createScriptContext } from './lifecycle';
 import { observe } from './observe';
+import { POST, POST_QUICK } from './selectors';
 
-const POST = 'article, [role="article"], [data-testid="tweet"]';
-
-/** A watcher of POST with the quick marker `article`, and the posts it was called for, in order. */
+/** A watcher of posts, with their quick marker (the `article` tag), and the posts it was called for, in order. */
 function watch() {
   const ctx = createScriptContext(() => true);
   const seen: string[] = [];
-  observe(ctx, POST, (el) => seen.push(el.id), { quick: 'article' });
+  observe(ctx, POST, (el) => seen.push(el.id), { quick: POST_QUICK });
   return { ctx, seen };
 }
 

@@ -77,17 +77,23 @@ function ownedBy(el: Element, article: Element): boolean {
 }
 
 /**
- * The first element matching `selector` that `article` owns. The first match is nearly always the post's own (a
- * quoted post comes after its header), and finding it stops the walk there: only when it is a quote's are the
- * others looked at.
+ * The first element matching `selector` that `article` owns, or what `pick` finds from it (the first one it finds
+ * that the post owns). The first match is nearly always the post's own (a quoted post comes after its header), and
+ * finding it stops the walk there: only when it is a quote's are the others looked at.
  */
-function ownFirst(article: Element, selector: string): Element | null {
+function ownFirst(
+  article: Element,
+  selector: string,
+  pick: (el: Element) => Element | null = (el) => el,
+): Element | null {
   const first = article.querySelector(selector);
-  if (!first || ownedBy(first, article)) return first;
+  if (!first) return null;
+  const picked = pick(first);
+  if (picked && ownedBy(picked, article)) return picked;
   const all = article.querySelectorAll(selector);
   for (let i = 1, n = all.length; i < n; i++) {
-    const el = all[i] as Element;
-    if (ownedBy(el, article)) return el;
+    const el = pick(all[i] as Element);
+    if (el && ownedBy(el, article)) return el;
   }
   return null;
 }
@@ -113,17 +119,8 @@ function permalinkOf(link: Element): Permalink | null {
  * is none, when the timestamp link is not a permalink, or when the candidates disagree.
  */
 function ownPermalink(article: Element): Permalink | null {
-  // The first `<time>` is nearly always the post's own: found without walking the rest of the post.
-  const first = article.querySelector(s.TIME);
-  if (first) {
-    const link = first.closest('a[href]');
-    if (link && ownedBy(link, article)) return permalinkOf(link);
-    const times = article.querySelectorAll(s.TIME);
-    for (let i = 1, n = times.length; i < n; i++) {
-      const other = (times[i] as Element).closest('a[href]');
-      if (other && ownedBy(other, article)) return permalinkOf(other);
-    }
-  }
+  const timeLink = ownFirst(article, s.TIME, (time) => time.closest('a[href]'));
+  if (timeLink) return permalinkOf(timeLink);
   let found: Permalink | null = null;
   const links = article.querySelectorAll(s.STATUS_LINK);
   for (let i = 0, n = links.length; i < n; i++) {
