@@ -24,13 +24,16 @@ afterEach(() => {
 });
 
 describe('createPayHost', () => {
-  it('should reuse a host whose cell X unmounted, out of that cell, with the new label and theme', () => {
+  it('should reuse a host whose cell X unmounted, with the new label and theme', () => {
     const first = createPayHost(options('Pay @alice'));
     const cell = mount(first);
     cell.remove(); // X unmounted the cell
     const next = createPayHost(options('Pay @bob', 'dark'));
     expect(next).toBe(first);
-    expect(next.parentNode).toBeNull(); // it no longer holds the old cell
+    expect(next.isConnected).toBe(false);
+    const other = mount(next); // inserted in its new post: out of the old cell
+    expect(cell.contains(next)).toBe(false);
+    expect(other.contains(next)).toBe(true);
     expect(next.getAttribute('data-theme')).toBe('dark');
     expect(isOurHost(next)).toBe(true);
   });
@@ -43,7 +46,7 @@ describe('createPayHost', () => {
     expect(first.isConnected).toBe(true);
   });
 
-  it('should not reuse a host the script removed, nor one whose attributes the page added or changed', () => {
+  it('should not reuse a host the script removed, nor one the page added attributes or children to', () => {
     const removed = createPayHost(options('Pay @alice'));
     mount(removed);
     removePayHost(removed);
@@ -53,13 +56,16 @@ describe('createPayHost', () => {
     const rethemed = createPayHost(options('Pay @dave'));
     cell.append(rethemed);
     rethemed.setAttribute('data-theme', 'neon');
+    const filled = createPayHost(options('Pay @frank'));
+    cell.append(filled);
+    filled.append(document.createElement('span'));
     cell.remove();
-    const next = createPayHost(options('Pay @bob'));
-    const after = createPayHost(options('Pay @erin'));
-    for (const host of [next, after]) {
+    const made = [1, 2, 3].map(() => createPayHost(options('Pay @bob')));
+    for (const host of made) {
       expect(host).not.toBe(removed);
       expect(host).not.toBe(marked);
       expect(host).not.toBe(rethemed);
+      expect(host).not.toBe(filled);
     }
   });
 

@@ -290,9 +290,9 @@ const recent: HTMLElement[] = [];
 const RECENT_MAX = 64;
 
 /**
- * A host out of the page (X unmounted its cell), made ready for a new post: out of its old cell, no press pending,
- * no focus, the new label. A button in the page never changes what it pays; a host out of the page is a fresh
- * button for whoever it goes to next (the caller records its new target). Null when none is free.
+ * A host out of the page (X unmounted its cell), made ready for a new post: no press pending, no focus, the new
+ * label (inserting it moves it out of the old cell). A button in the page never changes what it pays; a host out of
+ * the page is a fresh button for whoever it goes to next (the caller records its new target). Null when none is free.
  */
 function reuseHost(options: PayHostOptions): HTMLElement | null {
   // The oldest host is the one most likely gone (X unmounts the cells above the view first); one still in the
@@ -304,8 +304,8 @@ function reuseHost(options: PayHostOptions): HTMLElement | null {
       continue;
     }
     const state = mounted.get(host);
+    // Not removed from the unmounted cell here: the caller's insertion moves it out (one call into the DOM less).
     if (!state || state.options.variant !== options.variant || !untouched(host, state.options)) continue;
-    host.remove(); // from the unmounted cell, which it would otherwise keep alive
     if (state.options.theme !== options.theme) host.setAttribute('data-theme', options.theme);
     if (state.options.label !== options.label) label(state.button, options.label);
     Object.assign(state, { options, press: null, pointing: false, userFocus: false });
@@ -314,16 +314,16 @@ function reuseHost(options: PayHostOptions): HTMLElement | null {
   return null;
 }
 
-/** True when the host carries exactly the attributes this script set on it: the page added or changed none. */
+/**
+ * True when the host is exactly as this script made it: the attributes it set, in its order, with its values, and
+ * no child in the page's DOM; the page added or changed nothing. One call into the DOM (the closed shadow root
+ * is not serialized).
+ */
 function untouched(host: Element, { variant, theme }: PayHostOptions): boolean {
-  return (
-    host.attributes.length === 2 &&
-    host.getAttribute(PAY_HOST_ATTR) === variant &&
-    host.getAttribute('data-theme') === theme
-  );
+  return host.outerHTML === `<div ${PAY_HOST_ATTR}="${variant}" data-theme="${theme}"></div>`;
 }
 
-/** A Pay host, detached (the caller inserts it): a new one, or one whose cell X unmounted. */
+/** A Pay host out of the page, for the caller to insert: a new one, or one whose cell X unmounted. */
 export function createPayHost(options: PayHostOptions): HTMLElement {
   const host = reuseHost(options) ?? newPayHost(options);
   recent.push(host);

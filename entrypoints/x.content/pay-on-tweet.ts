@@ -100,7 +100,8 @@ function sync(article: Element): void {
   const target = payButtonsOn('posts') ? postPayTarget(article, currentOwnHandle()) : null;
   const bar = target ? findActionBar(article) : null;
   let keep: HTMLElement | null = null;
-  const hosts = article.querySelectorAll<HTMLElement>(PAY_HOST);
+  // Most posts have no host yet: one query says so, and only when there is one are they all listed.
+  const hosts = article.querySelector(PAY_HOST) ? article.querySelectorAll<HTMLElement>(PAY_HOST) : [];
   for (let i = 0, n = hosts.length; i < n; i++) {
     const host = hosts[i] as HTMLElement;
     const fits =

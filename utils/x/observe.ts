@@ -100,13 +100,14 @@ function handleBatch(hub: Hub, records: MutationRecord[]): void {
       foreign = true;
       continue;
     }
-    // Indexed loops: each NodeList access crosses into the page's DOM, and batches are many.
+    // Indexed loops, and `instanceof` rather than `nodeType`: each DOM access crosses into the page's DOM, and
+    // batches are many.
     const addedNodes = record.addedNodes;
     for (let i = 0, n = addedNodes.length; i < n; i++) {
-      const node = addedNodes[i] as Node;
-      if (node.nodeType !== 1) foreign = true;
-      else if (!anyOf(hub.ignore, node as Element)) {
-        added.add(node as Element);
+      const node = addedNodes[i];
+      if (!(node instanceof Element)) foreign = true;
+      else if (!anyOf(hub.ignore, node)) {
+        added.add(node);
         foreign = true;
       }
     }
@@ -114,7 +115,8 @@ function handleBatch(hub: Hub, records: MutationRecord[]): void {
     const removed = record.removedNodes;
     for (let i = 0, n = removed.length; i < n; i++) {
       if (anyOf(hub.ignoreRemoved, removed[i] as Node)) continue;
-      if (record.target.nodeType === 1) touched.add(record.target as Element);
+      const target = record.target;
+      if (target instanceof Element) touched.add(target);
       foreign = true;
       break;
     }

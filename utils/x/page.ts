@@ -260,9 +260,9 @@ export function sameTarget(a: PostTarget | null | undefined, b: PostTarget | nul
  * post whose author cannot be established.
  */
 export function postPayTarget(article: Element, ownHandle: string | null): PostTarget | null {
-  // One walk up for both: an article around it (a quoted one) or a promoted / who-to-follow / hover-card block.
-  if (article.matches(s.NOT_IN_TIMELINE) || article.parentElement?.closest(s.NESTED_OR_NOT_IN_TIMELINE))
-    return null;
+  // One call, one walk up: the post is itself such a block, or has an article around it (it is a quoted one) or a
+  // promoted / who-to-follow / hover-card block.
+  if (article.matches(s.NOT_IN_TIMELINE_OR_NESTED)) return null;
   const target = parsePost(article);
   if (!target || sameHandle(target.authorHandle, ownHandle)) return null;
   return target;

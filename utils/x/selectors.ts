@@ -62,8 +62,11 @@ export const USER_CELL = '[data-testid="UserCell"]';
 export const HOVER_CARD = '[data-testid="HoverCard"]';
 /** Where a post gets no Pay button: under (or being) an ad's tracking block, a user row, a hover card. */
 export const NOT_IN_TIMELINE = `${PLACEMENT_TRACKING}, ${USER_CELL}, ${HOVER_CARD}`;
-/** The same, or a post around it (the post is a quoted one): one walk up from its parent finds any of them. */
-export const NESTED_OR_NOT_IN_TIMELINE = `${ARTICLE}, ${NOT_IN_TIMELINE}`;
+/**
+ * A post that gets no Pay button by where it is: one of those blocks itself, or inside one of them or inside another
+ * post (it is a quoted one). One `matches` walks up once for all of them.
+ */
+export const NOT_IN_TIMELINE_OR_NESTED = `${NOT_IN_TIMELINE}, :is(${ARTICLE}, ${NOT_IN_TIMELINE}) *`;
 /** Popups, menus, hover cards and the compose modal render here. */
 export const LAYERS = '#layers';
 
