@@ -25,6 +25,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EXTENSION_DIR, launchChromium } from '../tests/e2e/browser-path';
 import { routeX, X } from '../tests/e2e/x-pages';
+import { STAND_IN } from './stand-in';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number) =>
@@ -36,20 +37,6 @@ const WINDOW = flag('window', 12);
 const WARM_UP = 3;
 const dirs = args.filter((a) => !a.startsWith('--'));
 if (!dirs.length) dirs.push(EXTENSION_DIR);
-
-/** The extension APIs the content script calls at start, in its isolated world; `__benchStop` ends its runtime. */
-const STAND_IN = `(() => {
-  const runtime = { id: 'bench', sendMessage: async () => undefined, getURL: (p) => p,
-    onMessage: { addListener() {}, removeListener() {}, hasListener: () => false } };
-  const events = { addListener() {}, removeListener() {}, hasListener: () => false };
-  globalThis.chrome = globalThis.browser = {
-    runtime,
-    storage: { local: { get: async () => ({}), set: async () => undefined }, session: { get: async () => ({}) },
-      onChanged: events },
-    i18n: { getUILanguage: () => 'en', getMessage: () => '' },
-  };
-  globalThis.__benchStop = () => { runtime.id = undefined; };
-})();`;
 
 interface Sample {
   us: number;
