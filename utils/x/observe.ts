@@ -84,26 +84,12 @@ function handleBatch(hub: Hub, records: MutationRecord[]): void {
   /** A record the content script did not cause by adding or removing its own hosts. */
   let foreign = false;
   for (const record of records) {
-    const type = record.type;
-    if (type === 'characterData') {
-      // A text rewritten in place (a post's "@handle"): look at the element that holds it again.
-      const parent = record.target.parentElement;
-      if (parent) touched.add(parent);
-      foreign = true;
-      continue;
-    }
-    if (type === 'attributes') {
-      const name = record.attributeName;
-      if (name === 'href') touched.add(record.target as Element);
-      else if (name === 'style') batch.styleChanged = true;
-      else if (name === 'lang') batch.langChanged = true;
-      foreign = true;
-      continue;
-    }
-    // Indexed loops, and `instanceof` rather than `nodeType`: each DOM access crosses into the page's DOM, and
-    // batches are many.
+    // Nearly every record is a childList one, and only those add or remove nodes: the lists are read first, and the
+    // type only of a record that has neither. Indexed loops, and `instanceof` rather than `nodeType`: each read
+    // crosses into the page's DOM, and batches are many.
     const addedNodes = record.addedNodes;
-    for (let i = 0, n = addedNodes.length; i < n; i++) {
+    const addedCount = addedNodes.length;
+    for (let i = 0; i < addedCount; i++) {
       const node = addedNodes[i];
       if (!(node instanceof Element)) foreign = true;
       else if (!anyOf(hub.ignore, node)) {
@@ -113,12 +99,27 @@ function handleBatch(hub: Hub, records: MutationRecord[]): void {
     }
     // Something removed (maybe our button, dropped by a re-render): look at its former parent again.
     const removed = record.removedNodes;
-    for (let i = 0, n = removed.length; i < n; i++) {
+    const removedCount = removed.length;
+    for (let i = 0; i < removedCount; i++) {
       if (anyOf(hub.ignoreRemoved, removed[i] as Node)) continue;
       const target = record.target;
       if (target instanceof Element) touched.add(target);
       foreign = true;
       break;
+    }
+    if (addedCount || removedCount) continue;
+    const type = record.type;
+    if (type === 'characterData') {
+      // A text rewritten in place (a post's "@handle"): look at the element that holds it again.
+      const parent = record.target.parentElement;
+      if (parent) touched.add(parent);
+      foreign = true;
+    } else if (type === 'attributes') {
+      const name = record.attributeName;
+      if (name === 'href') touched.add(record.target as Element);
+      else if (name === 'style') batch.styleChanged = true;
+      else if (name === 'lang') batch.langChanged = true;
+      foreign = true;
     }
   }
   // A batch made only of the script's own host changes says nothing new about the page.
