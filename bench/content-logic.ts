@@ -20,6 +20,11 @@
  *
  * To compare a change: `npx wxt build && cp -r .output/chrome-mv3 /tmp/after`, the same for the build before, then
  * `npm run bench:content-logic -- /tmp/before /tmp/after`.
+ *
+ * It compares builds; it does not give the figure. In this quiet page every call into the DOM costs about half of
+ * what it costs on the scrolling timeline, between X's own frames, so the same build reads about half of what
+ * `npm run bench:content-ab` (the scroll, traced, no profiler either) and `bench:content` read there
+ * (docs/x-drift.md "The real scroll, without a profiler").
  */
 import fs from 'node:fs';
 import path from 'node:path';
