@@ -20,6 +20,7 @@ import path from 'node:path';
 import type { CDPSession } from '@playwright/test';
 import { EXTENSION_DIR, launchChromium } from '../tests/e2e/browser-path';
 import { routeX, X } from '../tests/e2e/x-pages';
+import { scrollTimeline } from './scroll';
 import { STAND_IN } from './stand-in';
 
 const args = process.argv.slice(2);
@@ -27,8 +28,6 @@ const flag = (name: string, fallback: number) =>
   Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const ROUNDS = flag('rounds', 5);
 const POSTS = flag('posts', 600);
-/** The longest one scroll may take. */
-const SCROLL_LIMIT_MS = 120_000;
 const dirs = args.filter((a) => !a.startsWith('--'));
 if (!dirs.length) dirs.push(EXTENSION_DIR);
 
@@ -89,19 +88,7 @@ async function main(): Promise<void> {
       await page.bringToFront();
       let posts = 0;
       const events = await traced(cdp, async () => {
-        // A string, not a function: tsx would wrap named inner functions in a helper the page lacks.
-        posts = (await page.evaluate(`(async (target) => {
-          const x = window.__x;
-          const seen = new Set();
-          const until = performance.now() + ${SCROLL_LIMIT_MS};
-          for (let i = 0; seen.size < target && i < target * 2 && performance.now() < until; i += 3) {
-            x.scrollToIndex(i);
-            await new Promise((r) => requestAnimationFrame(r));
-            await new Promise((r) => requestAnimationFrame(r));
-            for (const id of x.postIds()) seen.add(id);
-          }
-          return seen.size;
-        })(${POSTS})`)) as number;
+        posts = await scrollTimeline(page, POSTS);
       });
       const us = events
         .filter((e) => e.name === 'FunctionCall' && e.ph === 'X' && e.args?.data?.url?.startsWith('bench://'))

@@ -28,6 +28,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { EXTENSION_DIR, launchChromium } from '../tests/e2e/browser-path';
 import { routeX, X } from '../tests/e2e/x-pages';
+import { scrollTimeline } from './scroll';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number) =>
@@ -37,8 +38,6 @@ const POSTS = flag('posts', 1000);
 const ROUNDS = flag('rounds', 3);
 const RECYCLE = args.includes('--recycle');
 const log = (line: string) => process.stderr.write(`${line}\n`);
-/** The longest one scroll may take (a 1,000-post scroll takes under 10 s on a 2-core machine). */
-const SCROLL_LIMIT_MS = 120_000;
 
 interface Run {
   taskMs: number;
@@ -167,20 +166,7 @@ async function scrollRun(withExtension: boolean): Promise<Run> {
     // A page in the background gets no animation frames: the scroll below waits for them.
     await page.bringToFront();
     const before = await metrics();
-    // A string, not a function: tsx would wrap named inner functions in a `__name` helper the page lacks. The
-    // scroll stops after SCROLL_LIMIT_MS whatever happens (then fewer posts are counted, and reported).
-    const posts = (await page.evaluate(`(async (target) => {
-      const x = window.__x;
-      const seen = new Set();
-      const until = performance.now() + ${SCROLL_LIMIT_MS};
-      for (let i = 0; seen.size < target && i < target * 2 && performance.now() < until; i += 3) {
-        x.scrollToIndex(i);
-        await new Promise((r) => requestAnimationFrame(r));
-        await new Promise((r) => requestAnimationFrame(r));
-        for (const id of x.postIds()) seen.add(id);
-      }
-      return seen.size;
-    })(${POSTS})`)) as number;
+    const posts = await scrollTimeline(page, POSTS);
     const after = await metrics();
     const taskMs = (after.task - before.task) * 1000;
     const scriptMs = (after.script - before.script) * 1000;
