@@ -49,6 +49,8 @@ test.describe('first-time user', () => {
     context,
     extensionId,
   }) => {
+    // Two X tabs, the options page and the popup, six accessibility scans: 40 s on a quiet 2-core machine.
+    test.setTimeout(120_000);
     const home = await openX(context, '/home');
     await expectPayButtons(home, { minPosts: 3 });
     const profile = await openX(context, '/alice');

@@ -11,6 +11,7 @@ test.describe('pay-on-tweet', () => {
   test('should put one Pay button on each eligible post, and keep it so while scrolling 200 posts', async ({
     context,
   }) => {
+    test.setTimeout(120_000); // 200 posts scrolled one by one: 35 s on a quiet 2-core machine
     const page = await openX(context, '/home', { count: 260 });
     await expectPayButtons(page, { minPosts: 5 });
     const kinds = new Set<string>();
