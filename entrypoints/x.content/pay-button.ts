@@ -264,26 +264,30 @@ function label(button: HTMLButtonElement, text: string): void {
   button.title = text;
 }
 
-/** An empty host per variant and theme, with its attributes set: each new host is a shallow clone of one. */
-const hostPrototypes = new Map<string, HTMLElement>();
+/**
+ * An empty host per variant and theme, with its attributes set: each new host is a shallow clone of one. `html` is
+ * its serialization, what a host of ours still reads as when the page changed nothing on it (`untouched`).
+ */
+const hostPrototypes = new Map<string, { el: HTMLElement; html: string }>();
 
-function newHost(variant: PayButtonVariant, theme: Theme): HTMLElement {
+function hostPrototype(variant: PayButtonVariant, theme: Theme): { el: HTMLElement; html: string } {
   const key = `${variant} ${theme}`;
   let proto = hostPrototypes.get(key);
   if (!proto) {
-    proto = document.createElement('div');
-    proto.setAttribute(PAY_HOST_ATTR, variant);
-    proto.setAttribute('data-theme', theme);
+    const el = document.createElement('div');
+    el.setAttribute(PAY_HOST_ATTR, variant);
+    el.setAttribute('data-theme', theme);
+    proto = { el, html: el.outerHTML };
     hostPrototypes.set(key, proto);
   }
-  return proto.cloneNode() as HTMLElement;
+  return proto;
 }
 
 /**
  * Hosts of X's timeline cells, oldest first, kept for reuse once X has unmounted their cell: scrolling, X drops the
  * cells that left the view and renders new ones, and making a host (its shadow root, style sheet and button) is
  * most of the cost of a button (docs/x-drift.md "Cost"). Only hosts of the same variant that this script made and
- * did not remove itself, whose attributes are still exactly the ones it set, come back.
+ * did not remove itself, to which the page added or changed nothing (`untouched`), come back.
  */
 const recent: HTMLElement[] = [];
 /** Enough for the cells X keeps mounted around the view; an unmounted cell is held at most that long. */
@@ -315,12 +319,12 @@ function reuseHost(options: PayHostOptions): HTMLElement | null {
 }
 
 /**
- * True when the host is exactly as this script made it: the attributes it set, in its order, with its values, and
- * no child in the page's DOM; the page added or changed nothing. One call into the DOM (the closed shadow root
- * is not serialized).
+ * True when the host is exactly as this script made it, its prototype's serialization: the attributes it set, in
+ * its order, with its values, and no child in the page's DOM. One call into the DOM (the closed shadow root is not
+ * serialized).
  */
 function untouched(host: Element, { variant, theme }: PayHostOptions): boolean {
-  return host.outerHTML === `<div ${PAY_HOST_ATTR}="${variant}" data-theme="${theme}"></div>`;
+  return host.outerHTML === hostPrototype(variant, theme).html;
 }
 
 /** A Pay host out of the page, for the caller to insert: a new one, or one whose cell X unmounted. */
@@ -332,7 +336,7 @@ export function createPayHost(options: PayHostOptions): HTMLElement {
 }
 
 function newPayHost(options: PayHostOptions): HTMLElement {
-  const host = newHost(options.variant, options.theme);
+  const host = hostPrototype(options.variant, options.theme).el.cloneNode() as HTMLElement;
   const root = host.attachShadow({ mode: 'closed' });
   if (!adoptStyles(root)) {
     const style = document.createElement('style');
