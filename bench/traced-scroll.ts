@@ -62,8 +62,7 @@ async function traced(cdp: CDPSession, work: () => Promise<void>): Promise<Trace
     );
   });
   try {
-    await cdp.send('Tracing.end');
-    await complete;
+    await Promise.all([cdp.send('Tracing.end'), complete]);
   } finally {
     clearTimeout(timer);
   }
