@@ -11,12 +11,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { EXTENSION_DIR } from '../tests/e2e/browser-path';
-import { compareScripts, formatResult } from './traced-scroll';
+import { compareScripts, formatResult, numberFlag } from './traced-scroll';
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: number) =>
-  Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
-const dirs = args.filter((a) => !a.startsWith('--'));
+const dirs = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 if (!dirs.length) dirs.push(EXTENSION_DIR);
 
 async function main(): Promise<void> {
@@ -26,7 +23,10 @@ async function main(): Promise<void> {
       throw new Error(`No content script at ${file}: build it first (npx wxt build).`);
     return { name: dir, code: fs.readFileSync(file, 'utf8'), placesHosts: true };
   });
-  const results = await compareScripts(scripts, { rounds: flag('rounds', 5), posts: flag('posts', 600) });
+  const results = await compareScripts(scripts, {
+    rounds: numberFlag('rounds', 5),
+    posts: numberFlag('posts', 600),
+  });
   for (const result of results) console.log(formatResult(result));
 }
 

@@ -20,15 +20,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { EXTENSION_DIR } from '../tests/e2e/browser-path';
-import { compareScripts, formatResult, type TracedScript } from './traced-scroll';
+import { OBSERVED } from '../utils/x/observe';
+import { ACTION_BAR, PAY_HOST, PAY_HOST_ATTR, POST as POST_SELECTOR, POST_QUICK } from '../utils/x/selectors';
+import { compareScripts, formatResult, numberFlag, type TracedScript } from './traced-scroll';
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: number) =>
-  Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
-const dir = args.find((a) => !a.startsWith('--')) ?? EXTENSION_DIR;
+const dir = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? EXTENSION_DIR;
 
-const OPTIONS = `{ childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['href'] }`;
-const POST = `'article, [role="article"], [data-testid="tweet"]'`;
+/** The content script's observer options and selectors, as literals of the scripts' source. */
+const OPTIONS = JSON.stringify(OBSERVED);
+const POST = JSON.stringify(POST_SELECTOR);
 
 const OBSERVER = `new MutationObserver(() => {}).observe(document, ${OPTIONS});`;
 
@@ -47,7 +47,7 @@ const finder = (HOST: boolean) => `(() => {
       if (!old.isConnected) return old;
     }
     const host = document.createElement('div');
-    host.setAttribute('data-tweetez-payez', 'tweet');
+    host.setAttribute(${JSON.stringify(PAY_HOST_ATTR)}, 'tweet');
     const root = host.attachShadow({ mode: 'closed' });
     root.adoptedStyleSheets = [sheet];
     const button = document.createElement('button');
@@ -59,8 +59,8 @@ const finder = (HOST: boolean) => `(() => {
     return host;
   };
   const sync = (post) => {
-    if (post.querySelector('[data-tweetez-payez]') || !HOST) return;
-    const groups = post.querySelectorAll('[role="group"]');
+    if (post.querySelector(${JSON.stringify(PAY_HOST)}) || !HOST) return;
+    const groups = post.querySelectorAll(${JSON.stringify(ACTION_BAR)});
     const bar = groups[groups.length - 1];
     if (bar) bar.append(makeHost());
   };
@@ -78,7 +78,7 @@ const finder = (HOST: boolean) => `(() => {
       if (!node.isConnected) continue;
       const up = node.closest(${POST});
       if (up) posts.add(up);
-      let inside = node.querySelectorAll('article');
+      let inside = node.querySelectorAll(${JSON.stringify(POST_QUICK)});
       if (!inside.length) inside = node.querySelectorAll(${POST});
       for (let k = 0; k < inside.length; k++) posts.add(inside[k]);
     }
@@ -102,7 +102,10 @@ async function main(): Promise<void> {
       placesHosts: true,
     },
   ];
-  const results = await compareScripts(scripts, { rounds: flag('rounds', 5), posts: flag('posts', 600) });
+  const results = await compareScripts(scripts, {
+    rounds: numberFlag('rounds', 5),
+    posts: numberFlag('posts', 600),
+  });
   const width = Math.max(...scripts.map((s) => s.name.length)) + 2;
   for (const result of results) console.log(formatResult(result, width));
   const m = results.map((r) => r.median);

@@ -69,6 +69,12 @@ async function traced(cdp: CDPSession, work: () => Promise<void>): Promise<Trace
   return events;
 }
 
+/** `--name=value` from the command line, as a number; `fallback` when absent. */
+export function numberFlag(name: string, fallback: number): number {
+  const arg = process.argv.slice(2).find((a) => a.startsWith(`--${name}=`));
+  return Number(arg?.split('=')[1] ?? fallback);
+}
+
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 /** Runs every script `rounds` times on the scrolling timeline, alternating; progress goes to stderr. */

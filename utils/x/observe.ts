@@ -43,6 +43,19 @@ export interface Batch {
   langChanged: boolean;
 }
 
+/**
+ * What the one observer watches in the whole document (bench/content-floor.ts runs its lean scripts with the same):
+ * `href` catches a reused cell whose links are rewritten in place, `characterData` a text rewritten in place;
+ * childList catches everything else.
+ */
+export const OBSERVED: MutationObserverInit = {
+  childList: true,
+  subtree: true,
+  characterData: true,
+  attributes: true,
+  attributeFilter: ['href'],
+};
+
 const hubs = new WeakMap<ObserveContext, Hub>();
 
 function report(where: string, error: unknown): void {
@@ -171,15 +184,7 @@ function hubFor(ctx: ObserveContext): Hub {
     for (let more = observer.takeRecords(); more.length; more = observer.takeRecords())
       handleBatch(created, more);
   });
-  // `href` catches a reused cell whose links are rewritten in place, `characterData` a text rewritten in place;
-  // childList catches everything else.
-  observer.observe(document, {
-    childList: true,
-    subtree: true,
-    characterData: true,
-    attributes: true,
-    attributeFilter: ['href'],
-  });
+  observer.observe(document, OBSERVED);
   // The theme lives in <body>'s inline background colour, the UI language in <html lang>: watch those two
   // attributes of those two elements (read once per change, not once per batch).
   if (document.body) observer.observe(document.body, { attributes: true, attributeFilter: ['style'] });
